@@ -1,0 +1,3 @@
+/** Injected time and seeded randomness. */
+export * from './clock.js';
+export * from './random.js';
