@@ -1,0 +1,4 @@
+/** The controller machinery: informers, work queue, reconcile loop. */
+export * from './informer.js';
+export * from './work-queue.js';
+export * from './controller.js';

@@ -1,0 +1,186 @@
+/**
+ * The VM lifecycle controller (the driver controller): turns a placed VM into a running one
+ * through the driver, powers it on and off, releases it on delete (then drops the finalizer),
+ * and marks it Lost when its host crashes (restarting it elsewhere is HA's job, a later issue).
+ * Driver calls take modeled time, so they run in the background and re-enqueue the VM when done.
+ */
+import { setCondition, type Condition, type VirtualMachine, type VirtualMachineStatus } from '../../api/index.js';
+import type { Clock } from '../../clock/index.js';
+import { DriverError, type Driver, type InfraEvent } from '../../infra/index.js';
+import type { Store } from '../../store/index.js';
+import type { Informer, ReconcileResult, Reconciler } from '../framework/index.js';
+import type { Host } from '../../api/index.js';
+
+export const VM_FINALIZER = 'bulkhead.dev/vm-cleanup';
+const DEFAULT_STEMCELL = 'bulkhead-ubuntu-jammy';
+
+type Outcome = { ok: true; vmId?: string } | { ok: false; error: Error };
+
+export class VmController implements Reconciler {
+  readonly name = 'vms';
+  /** Driver operations under way, by VM name. */
+  private readonly inflight = new Map<string, string>();
+  /** Finished driver operations not yet written to status. */
+  private readonly outcomes = new Map<string, { op: string; outcome: Outcome }>();
+  private readonly byVmId = new Map<string, string>();
+  /** VMs whose infrastructure VM crashed, by name, with the reason. */
+  private readonly crashed = new Map<string, string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly driver: Driver,
+    private readonly vms: Informer<VirtualMachine>,
+    private readonly hosts: Informer<Host>,
+    private readonly enqueue: (name: string) => void,
+  ) {
+    const index = (vm: VirtualMachine) => vm.status?.vmId && this.byVmId.set(vm.status.vmId, vm.metadata.name);
+    vms.addHandlers({
+      onAdd: (vm) => {
+        index(vm);
+        enqueue(vm.metadata.name);
+      },
+      onUpdate: (_o, vm) => {
+        index(vm);
+        enqueue(vm.metadata.name);
+      },
+      onDelete: (vm) => vm.status?.vmId && this.byVmId.delete(vm.status.vmId),
+    });
+    hosts.addHandlers({
+      onUpdate: (old, h) => {
+        if (old.status?.state === h.status?.state) return;
+        for (const vm of vms.list()) if (vm.status?.host === h.metadata.name) enqueue(vm.metadata.name);
+      },
+    });
+  }
+
+  onInfraEvent(e: InfraEvent): void {
+    if (e.type !== 'VmPowerChanged') return;
+    const name = this.byVmId.get(e.vmId);
+    if (!name) return;
+    if (e.power === 'crashed') this.crashed.set(name, e.reason);
+    else this.crashed.delete(name);
+    this.enqueue(name);
+  }
+
+  private start(name: string, op: string, fn: () => Promise<string | undefined>): void {
+    if (this.inflight.has(name)) return;
+    this.inflight.set(name, op);
+    fn().then(
+      (vmId) => this.outcomes.set(name, { op, outcome: { ok: true, ...(vmId ? { vmId } : {}) } }),
+      (error: unknown) => this.outcomes.set(name, { op, outcome: { ok: false, error: error as Error } }),
+    ).finally(() => {
+      this.inflight.delete(name);
+      this.enqueue(name);
+    });
+  }
+
+  private async writeStatus(vm: VirtualMachine, patch: Partial<VirtualMachineStatus>, cond?: Omit<Condition, 'lastTransitionTime'>): Promise<void> {
+    const now = new Date(this.clock.now()).toISOString();
+    const prev = vm.status ?? {};
+    const conditions = cond ? setCondition(prev.conditions, { ...cond, observedGeneration: vm.metadata.generation ?? 1 }, now) : prev.conditions;
+    const status: VirtualMachineStatus = { ...prev, ...patch, ...(conditions ? { conditions } : {}), observedGeneration: vm.metadata.generation ?? 1 };
+    await this.store.update({ ...vm, status }, { subresource: 'status' });
+  }
+
+  async reconcile(name: string): Promise<ReconcileResult | void> {
+    const vm = this.vms.get(name);
+    if (!vm?.spec) return;
+    const status = vm.status ?? {};
+    const done = this.outcomes.get(name);
+    if (done) this.outcomes.delete(name);
+
+    if (vm.metadata.deletionTimestamp) return this.finalize(vm, done);
+    if (!status.host) return; // waiting for placement
+    if (status.phase === 'Lost' || status.phase === 'Failed') return;
+
+    if (done && !done.outcome.ok) {
+      const err = done.outcome.error;
+      const retry = err instanceof DriverError ? err.retryable : true;
+      await this.writeStatus(vm, retry ? {} : { phase: 'Failed' }, { type: 'Ready', status: 'False', reason: 'DriverError', message: `${done.op} failed: ${err.message}` });
+      return retry ? { requeueAfter: 10_000 } : undefined;
+    }
+    if (done?.op === 'create' && done.outcome.ok) {
+      await this.writeStatus(
+        vm,
+        { phase: vm.spec.powerState === 'Off' ? 'Stopped' : 'Running', vmId: done.outcome.vmId, bootedAt: new Date(this.clock.now()).toISOString() },
+        { type: 'Ready', status: 'True', reason: 'Running', message: `running on ${status.host}` },
+      );
+      return;
+    }
+    if (this.inflight.has(name)) return;
+
+    const host = this.hosts.get(status.host);
+    const crash = this.crashed.get(name);
+    if (status.vmId && (crash !== undefined || host?.status?.state === 'Failed')) {
+      await this.writeStatus(vm, { phase: 'Lost' }, { type: 'Ready', status: 'False', reason: 'HostFailed', message: `host ${status.host} failed${crash ? ` (${crash})` : ''}; the VM is lost` });
+      return;
+    }
+    if (!status.vmId) {
+      if (host?.status?.state === 'Failed') {
+        await this.writeStatus(vm, { phase: 'Lost' }, { type: 'Ready', status: 'False', reason: 'HostFailed', message: `host ${status.host} failed before the VM was created` });
+        return;
+      }
+      if (status.phase !== 'Provisioning') await this.writeStatus(vm, { phase: 'Provisioning' }, { type: 'Ready', status: 'False', reason: 'Provisioning', message: `creating on ${status.host}` });
+      this.start(name, 'create', async () => {
+        const res = await this.driver.createVm({
+          agentId: vm.metadata.uid ?? name,
+          host: status.host!,
+          stemcell: vm.spec!.image ?? DEFAULT_STEMCELL,
+          resources: { cpus: vm.spec!.cpus, memoryMiB: vm.spec!.memoryMiB, numaNodes: status.numaNodes ?? [], ...(vm.spec!.encryptedMemory ? { encryptedMemory: true } : {}) },
+          env: { tenant: vm.spec!.tenant, name },
+        });
+        return res.vmId;
+      });
+      return;
+    }
+    // Power state follows spec.
+    const wantOn = vm.spec.powerState !== 'Off';
+    if (done?.op === 'power' && done.outcome.ok) {
+      await this.writeStatus(vm, { phase: wantOn ? 'Running' : 'Stopped' }, { type: 'Ready', status: wantOn ? 'True' : 'False', reason: wantOn ? 'Running' : 'PoweredOff', message: wantOn ? `running on ${status.host}` : 'powered off' });
+      return;
+    }
+    if (wantOn && status.phase === 'Stopped') this.start(name, 'power', async () => (await this.driver.setVmPower(status.vmId!, true), undefined));
+    else if (!wantOn && status.phase === 'Running') this.start(name, 'power', async () => (await this.driver.setVmPower(status.vmId!, false), undefined));
+  }
+
+  private async finalize(vm: VirtualMachine, done: { op: string; outcome: Outcome } | undefined): Promise<ReconcileResult | void> {
+    const name = vm.metadata.name;
+    if (!vm.metadata.finalizers?.includes(VM_FINALIZER)) return;
+    const vmId = vm.status?.vmId;
+    if (this.inflight.get(name) === 'create') return; // let the create land, then delete it
+    if (done?.op === 'create' && done.outcome.ok && done.outcome.vmId) {
+      const id = done.outcome.vmId;
+      this.start(name, 'delete', async () => (await this.driver.deleteVm(id), undefined));
+      return;
+    }
+    if (vmId && done?.op !== 'delete') {
+      if (vm.status?.phase !== 'Deleting') await this.writeStatus(vm, { phase: 'Deleting' });
+      this.start(name, 'delete', async () => (await this.driver.deleteVm(vmId), undefined));
+      return;
+    }
+    if (done?.op === 'delete' && !done.outcome.ok) {
+      const err = done.outcome.error;
+      if (!(err instanceof DriverError && err.driverCode === 'NotFound')) return { requeueAfter: 5_000 };
+    }
+    this.crashed.delete(name);
+    await this.store.update({ ...vm, metadata: { ...vm.metadata, finalizers: vm.metadata.finalizers.filter((f) => f !== VM_FINALIZER) } });
+  }
+
+  /**
+   * After a restart the simulated datacenter is empty: VMs the store records as created but the
+   * driver does not know are provisioned again on their recorded host.
+   */
+  async adoptAfterRestart(): Promise<number> {
+    let n = 0;
+    for (const vm of this.vms.list()) {
+      const id = vm.status?.vmId;
+      if (!id || vm.metadata.deletionTimestamp || vm.status?.phase === 'Lost' || vm.status?.phase === 'Failed') continue;
+      if (await this.driver.hasVm(id)) continue;
+      const { vmId: _gone, ...rest } = vm.status ?? {};
+      await this.store.update({ ...vm, status: { ...rest, phase: 'Provisioning' } }, { subresource: 'status' });
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The built-in roles every installation has. Bound at platform scope they apply to every object;
+ * bound at tenant scope only to that tenant's objects (see Authorizer).
+ */
+import { API_VERSION, type PolicyRule, type Role } from '../api/index.js';
+
+const READ = ['get', 'list', 'watch'] as const;
+/** Resources a tenant owns (kinds added by later issues are listed here when they exist). */
+export const TENANT_RESOURCES = ['virtualmachines', 'clusters', 'projects'];
+
+export const BUILTIN_ROLES: Readonly<Record<string, { description: string; rules: PolicyRule[] }>> = {
+  'platform-admin': {
+    description: 'Everything, everywhere: the vSphere administrator / PKS operator role.',
+    rules: [{ verbs: ['*'], resources: ['*'] }],
+  },
+  viewer: {
+    description: 'Read-only access to the objects of its scope (no tokens, no audit log).',
+    rules: [{ verbs: [...READ], resources: ['zones', 'hosts', 'virtualmachines', 'tenants', 'users', 'roles', 'rolebindings', 'clusters', 'projects'] }],
+  },
+  auditor: {
+    description: 'Reads the audit trail and runs the isolation audit, and reads everything else.',
+    rules: [
+      { verbs: [...READ], resources: ['auditlog', 'isolation', 'zones', 'hosts', 'virtualmachines', 'tenants', 'users', 'roles', 'rolebindings'] },
+    ],
+  },
+  'tenant-admin': {
+    description: "Full control of one tenant's objects and of who may use them.",
+    rules: [
+      { verbs: ['*'], resources: [...TENANT_RESOURCES, 'rolebindings'] },
+      { verbs: [...READ], resources: ['tenants', 'roles'] },
+    ],
+  },
+  'tenant-member': {
+    description: "Creates and manages a tenant's VMs and clusters; reads the tenant.",
+    rules: [
+      { verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'], resources: [...TENANT_RESOURCES] },
+      { verbs: [...READ], resources: ['tenants', 'rolebindings', 'roles'] },
+    ],
+  },
+};
+
+export const BUILTIN_LABEL = 'bulkhead.dev/builtin';
+
+export function builtinRoleObjects(): Role[] {
+  return Object.entries(BUILTIN_ROLES).map(([name, r]) => ({
+    apiVersion: API_VERSION,
+    kind: 'Role',
+    metadata: { name, labels: { [BUILTIN_LABEL]: 'true' } },
+    spec: { description: r.description, rules: r.rules },
+  }));
+}

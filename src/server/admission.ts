@@ -1,0 +1,137 @@
+/**
+ * Admission: kind-specific rules checked after validation and authorization and before the store
+ * write. Mutating steps (stamp a VM's sensitivity from its tenant, add the cleanup finalizer) and
+ * validating ones (references exist, immutable fields, no privilege escalation, no orphaning).
+ */
+import {
+  ConflictError,
+  ForbiddenError,
+  SENSITIVITY_LEVELS,
+  ValidationError,
+  type FieldCause,
+  type Host,
+  type Resource,
+  type Role,
+  type RoleBinding,
+  type Tenant,
+  type VirtualMachine,
+  type Zone,
+} from '../api/index.js';
+import { BUILTIN_LABEL, type Principal } from '../security/index.js';
+import type { ServerContext } from './context.js';
+
+/** Finalizer that makes the VM controller release the VM in the infrastructure before it goes. */
+export const VM_FINALIZER = 'bulkhead.dev/vm-cleanup';
+
+function rank(s: string | undefined): number {
+  return SENSITIVITY_LEVELS.indexOf((s ?? 'low') as (typeof SENSITIVITY_LEVELS)[number]);
+}
+
+function immutable(oldSpec: Record<string, unknown>, newSpec: Record<string, unknown>, fields: readonly string[], kind: string, name: string): void {
+  const causes: FieldCause[] = [];
+  for (const f of fields) {
+    if (JSON.stringify(oldSpec[f]) !== JSON.stringify(newSpec[f])) causes.push({ field: `spec.${f}`, message: 'field is immutable' });
+  }
+  if (causes.length) throw new ValidationError(causes, { kind, name });
+}
+
+async function admitVm(ctx: ServerContext, vm: VirtualMachine, old: VirtualMachine | undefined): Promise<VirtualMachine> {
+  const spec = vm.spec;
+  if (!spec) return vm;
+  const name = vm.metadata.name;
+  if (old?.spec) {
+    immutable(old.spec as Record<string, unknown>, { ...spec, sensitivity: spec.sensitivity ?? old.spec.sensitivity } as Record<string, unknown>, ['tenant', 'zone', 'sensitivity', 'cpus', 'memoryMiB', 'encryptedMemory', 'requiredFeatures', 'image'], 'VirtualMachine', name);
+    return { ...vm, spec: { ...spec, sensitivity: old.spec.sensitivity } };
+  }
+  const tenant = await ctx.store.tryGet<Tenant>('Tenant', '', spec.tenant);
+  if (!tenant?.spec) throw ValidationError.field('spec.tenant', `tenant "${spec.tenant}" does not exist`, { kind: 'VirtualMachine', name });
+  const level = tenant.spec.sensitivity;
+  if (spec.sensitivity && rank(spec.sensitivity) < rank(level))
+    throw ValidationError.field('spec.sensitivity', `"${spec.sensitivity}" is lower than tenant "${spec.tenant}"'s level "${level}"`, { kind: 'VirtualMachine', name });
+  if (spec.zone) {
+    if (!(await ctx.store.tryGet<Zone>('Zone', '', spec.zone))) throw ValidationError.field('spec.zone', `zone "${spec.zone}" does not exist`, { kind: 'VirtualMachine', name });
+    if (tenant.spec.zones && !tenant.spec.zones.includes(spec.zone))
+      throw ValidationError.field('spec.zone', `tenant "${spec.tenant}" may only use zones ${tenant.spec.zones.join(', ')}`, { kind: 'VirtualMachine', name });
+  }
+  const finalizers = [...new Set([...(vm.metadata.finalizers ?? []), VM_FINALIZER])];
+  return {
+    ...vm,
+    metadata: { ...vm.metadata, finalizers, labels: { ...vm.metadata.labels, 'bulkhead.dev/tenant': spec.tenant } },
+    spec: { ...spec, sensitivity: spec.sensitivity ?? level, powerState: spec.powerState ?? 'On' },
+  };
+}
+
+async function admitTenant(ctx: ServerContext, t: Tenant): Promise<Tenant> {
+  for (const [i, z] of (t.spec?.zones ?? []).entries()) {
+    if (!(await ctx.store.tryGet('Zone', '', z))) throw ValidationError.field(`spec.zones[${i}]`, `zone "${z}" does not exist`, { kind: 'Tenant', name: t.metadata.name });
+  }
+  return t;
+}
+
+async function admitRoleBinding(ctx: ServerContext, p: Principal, rb: RoleBinding): Promise<RoleBinding> {
+  const spec = rb.spec;
+  if (!spec) return rb;
+  const name = rb.metadata.name;
+  const role = await ctx.store.tryGet<Role>('Role', '', spec.role);
+  if (!role) throw ValidationError.field('spec.role', `role "${spec.role}" does not exist`, { kind: 'RoleBinding', name });
+  if (spec.tenant && !(await ctx.store.tryGet('Tenant', '', spec.tenant)))
+    throw ValidationError.field('spec.tenant', `tenant "${spec.tenant}" does not exist`, { kind: 'RoleBinding', name });
+  const missing = ctx.authorizer.missingForRole(p, role, spec.tenant);
+  if (missing)
+    throw new ForbiddenError(`user "${p.user}" cannot bind role "${spec.role}"${spec.tenant ? ` in tenant "${spec.tenant}"` : ' at platform scope'}: it would grant "${missing}", which the user does not hold there`);
+  return rb;
+}
+
+function admitHostUpdate(old: Host, next: Host): Host {
+  // The hardware is reported by the driver; an operator may only cordon a host or label it.
+  const o = { ...(old.spec as Record<string, unknown>), unschedulable: undefined };
+  const n = { ...(next.spec as Record<string, unknown>), unschedulable: undefined };
+  immutable(o, n, Object.keys({ ...o, ...n }).filter((k) => k !== 'unschedulable'), 'Host', next.metadata.name);
+  return next;
+}
+
+/** Runs the create/update rules of a kind and returns the (possibly mutated) object to store. */
+export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource, old: Resource | undefined): Promise<Resource> {
+  switch (obj.kind) {
+    case 'VirtualMachine':
+      return admitVm(ctx, obj as VirtualMachine, old as VirtualMachine | undefined);
+    case 'Tenant':
+      if (old) immutable(old.spec as Record<string, unknown>, obj.spec as Record<string, unknown>, ['sensitivity'], 'Tenant', obj.metadata.name);
+      return admitTenant(ctx, obj as Tenant);
+    case 'RoleBinding':
+      return admitRoleBinding(ctx, p, obj as RoleBinding);
+    case 'Role':
+      if (old?.metadata.labels?.[BUILTIN_LABEL] === 'true') throw new ForbiddenError(`role "${obj.metadata.name}" is built in and cannot be changed`);
+      return obj;
+    case 'Host':
+      if (old) return admitHostUpdate(old as Host, obj as Host);
+      return obj;
+    default:
+      return obj;
+  }
+}
+
+/** Refuses deletes that would orphan or break other objects. */
+export async function admitDelete(ctx: ServerContext, obj: Resource): Promise<void> {
+  const name = obj.metadata.name;
+  switch (obj.kind) {
+    case 'Tenant': {
+      const vms = await ctx.store.list<VirtualMachine>('VirtualMachine', { labelSelector: `bulkhead.dev/tenant=${name}`, limit: 1 });
+      if (vms.items.length) throw new ConflictError(`tenant "${name}" still owns virtual machines; delete them first`);
+      return;
+    }
+    case 'Zone': {
+      const hosts = (await ctx.store.list<Host>('Host')).items.filter((h) => h.spec?.zone === name);
+      if (hosts.length) throw new ConflictError(`zone "${name}" still has ${hosts.length} hosts`);
+      return;
+    }
+    case 'Role':
+      if (obj.metadata.labels?.[BUILTIN_LABEL] === 'true') throw new ForbiddenError(`role "${name}" is built in and cannot be deleted`);
+      return;
+    case 'User':
+      if (name === 'admin') throw new ForbiddenError('the first administrator cannot be deleted');
+      return;
+    default:
+      return;
+  }
+}
