@@ -55,7 +55,8 @@ export async function streamWatch(
     reply.raw.end();
   };
   reply.hijack();
-  reply.raw.writeHead(200, { 'content-type': 'application/json; stream=watch', 'cache-control': 'no-cache', 'transfer-encoding': 'chunked' });
+  reply.raw.writeHead(200, { 'content-type': 'application/json; stream=watch', 'cache-control': 'no-cache' });
+  reply.raw.flushHeaders();
   for (const o of initial) write(`${JSON.stringify({ type: 'ADDED', object: o })}\n`);
   req.raw.on('close', close);
   reply.raw.on('close', close);
