@@ -14,7 +14,7 @@ import type { Host, Role, RoleBinding, Tenant, VirtualMachine, Zone } from '../a
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { Driver } from '../infra/index.js';
 import type { Store } from '../store/index.js';
-import { Controller, Informer } from './framework/index.js';
+import { Controller, Informer, type Reconciler } from './framework/index.js';
 import { HostController } from './hosts/host-controller.js';
 import { syncInventory } from './hosts/inventory.js';
 import { ZoneController } from './hosts/zone-controller.js';
@@ -59,11 +59,11 @@ export class ControllerManager {
       roles: new Informer<Role>(store, 'Role', onErr),
       roleBindings: new Informer<RoleBinding>(store, 'RoleBinding', onErr),
     };
-    const make = <R extends { name: string; reconcile(key: string): Promise<unknown> }>(build: (enqueue: (k: string) => void) => R, workers = 1): R => {
-      let ctl: Controller | undefined;
-      const r = build((k) => ctl?.enqueue(k));
-      ctl = new Controller(r as never, clock, log, { workers });
-      this.controllers.push(ctl);
+    const make = <R extends Reconciler>(build: (enqueue: (k: string) => void) => R, workers = 1): R => {
+      const box: { ctl?: Controller } = {};
+      const r = build((k) => box.ctl?.enqueue(k));
+      box.ctl = new Controller(r, clock, log, { workers });
+      this.controllers.push(box.ctl);
       return r;
     };
     const i = this.informers;

@@ -117,8 +117,11 @@ export interface Driver {
   attachDisk(vmId: string, diskId: string): Promise<void>;
   detachDisk(vmId: string, diskId: string): Promise<void>;
   snapshotDisk(diskId: string): Promise<{ snapshotId: string }>;
-  /** Live migration; resolves when the VM runs on `toHost`. */
-  migrateVm(vmId: string, toHost: string): Promise<MigrationResult>;
+  /**
+   * Live migration; resolves when the VM runs on `toHost`. `numaNodes` pins it on the destination
+   * (chosen by the scheduler, as for createVm); by default the driver keeps or picks nodes.
+   */
+  migrateVm(vmId: string, toHost: string, options?: { readonly numaNodes?: readonly number[] }): Promise<MigrationResult>;
   /** Subscribes to infrastructure events; returns the unsubscribe function. */
   subscribe(listener: (event: InfraEvent) => void): () => void;
   /** Stops timers and releases resources. */
