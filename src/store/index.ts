@@ -14,7 +14,13 @@ export { openPostgresStore, type PostgresStoreOptions } from './postgres/pg-stor
  * plain file path (or `:memory:`) for SQLite.
  */
 export function openStore(url: string): Promise<Store> {
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgresStore({ connectionString: url });
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    // `?schema=NAME` selects a schema (several platforms can share one database); pg must not see it.
+    const u = new URL(url);
+    const schema = u.searchParams.get('schema') ?? undefined;
+    u.searchParams.delete('schema');
+    return openPostgresStore({ connectionString: u.toString(), ...(schema ? { schema } : {}) });
+  }
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
   if (path === '') throw new RangeError('sqlite store needs a path: sqlite:PATH');
   return openSqliteStore({ path });
