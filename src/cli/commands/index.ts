@@ -1,0 +1,25 @@
+/** Every command of `bulkhead`, top-level commands and groups, in the order help lists them. */
+import type { Command, GroupSpec } from '../spec.js';
+import { applyCommand } from './apply.js';
+import { auditIsolationCommand, auditLogCommand } from './audit.js';
+import { deleteCommand } from './delete.js';
+import { describeCommand } from './describe.js';
+import { getCommand } from './get.js';
+import { hostFailCommand, hostListCommand, hostRecoverCommand } from './host.js';
+import { loginCommand } from './login.js';
+import { serverCommand } from './server.js';
+import { tokenCreateCommand } from './token.js';
+import { userCreateCommand, userListCommand } from './user.js';
+import { versionCommand } from './version.js';
+import { vmCreateCommand, vmListCommand } from './vm.js';
+import { whoamiCommand } from './whoami.js';
+
+export const TOP_LEVEL: readonly Command[] = [getCommand, describeCommand, applyCommand, deleteCommand, loginCommand, whoamiCommand, versionCommand, serverCommand];
+
+export const GROUPS: readonly GroupSpec[] = [
+  { name: 'vm', description: 'Virtual machines', commands: [vmCreateCommand, vmListCommand] },
+  { name: 'host', description: 'Hosts and fault injection', commands: [hostListCommand, hostFailCommand, hostRecoverCommand] },
+  { name: 'audit', description: 'Isolation check and the hash-chained audit log', commands: [auditIsolationCommand, auditLogCommand] },
+  { name: 'user', description: 'Local users', commands: [userCreateCommand, userListCommand] },
+  { name: 'token', description: 'Bearer tokens', commands: [tokenCreateCommand] },
+];
