@@ -58,7 +58,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const store = await openStore(opts.storeUrl ?? `sqlite:${join(dataDir, 'bulkhead.db')}`);
   const driver = createSimDriver({ topology, clock, seed });
   const tokens = new TokenService(store, clock);
-  const manager = new ControllerManager({ store, driver, clock, log, seed, heartbeatIntervalMs: driver.heartbeatIntervalMs });
+  const manager = new ControllerManager({ store, driver, clock, log, seed, heartbeatIntervalMs: driver.timings.heartbeatIntervalMs });
   const tokenFile = join(dataDir, 'admin.token');
   const boot = await bootstrapSecurity(store, tokens, tokenFile);
   await manager.start();
