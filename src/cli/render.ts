@@ -84,7 +84,10 @@ function renderLoaded(output: Output, opts: RenderOptions): Rendered {
       if (f === 'json') return out(json(output.object));
       if (f === 'yaml') return out(yaml(output.object));
       if (f === 'name') return out(names(output.kind, [output.object]));
-      return out(describeText(output.kind, output.object, now));
+      {
+        const text = describeText(output.kind, output.object, now);
+        return out(text.endsWith('\n') ? text : `${text}\n`);
+      }
     case 'message': {
       if (f === 'json') return out(json(output.data ?? { message: output.lines.join('\n') }));
       if (f === 'yaml') return out(yaml(output.data ?? { message: output.lines.join('\n') }));

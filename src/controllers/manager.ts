@@ -24,7 +24,10 @@ import { VmController } from './vms/vm-controller.js';
 export interface ManagerOptions {
   readonly store: Store;
   readonly driver: Driver;
+  /** Control-plane time: timestamps, retry delays. */
   readonly clock: Clock;
+  /** The infrastructure's time, in which driver events are stamped (heartbeat deadlines). */
+  readonly infraClock: Clock;
   readonly log: Logger;
   readonly seed: number;
   /** Host heartbeat interval of the driver; NotReady after 3 missed. */
@@ -67,7 +70,7 @@ export class ControllerManager {
       return r;
     };
     const i = this.informers;
-    this.hostCtl = make((enq) => new HostController(store, clock, i.hosts, i.vms, enq, { heartbeatGraceMs: opts.heartbeatIntervalMs * 3 }), 2);
+    this.hostCtl = make((enq) => new HostController(store, clock, opts.infraClock, i.hosts, i.vms, enq, { heartbeatGraceMs: opts.heartbeatIntervalMs * 3 }), 2);
     make((enq) => new ZoneController(store, i.zones, i.hosts, enq));
     this.placement = make((enq) => new PlacementController(store, clock, { vms: i.vms, hosts: i.hosts, zones: i.zones, tenants: i.tenants }, enq, opts.seed));
     this.vmCtl = make((enq) => new VmController(store, clock, opts.driver, i.vms, i.hosts, enq), 4);
@@ -89,7 +92,7 @@ export class ControllerManager {
     const tick = () => {
       if (this.stopped) return;
       this.hostCtl.checkSilence();
-      this.silenceTimer = this.opts.clock.setTimeout(tick, this.opts.heartbeatIntervalMs);
+      this.silenceTimer = this.opts.infraClock.setTimeout(tick, this.opts.heartbeatIntervalMs);
     };
     tick();
   }
@@ -101,7 +104,7 @@ export class ControllerManager {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.silenceTimer) this.opts.clock.clearTimeout(this.silenceTimer);
+    if (this.silenceTimer) this.opts.infraClock.clearTimeout(this.silenceTimer);
     this.unsubscribe?.();
     for (const inf of Object.values(this.informers)) inf.stop();
     await Promise.all(this.controllers.map((c) => c.stop()));

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { ScaledClock, type Clock } from '../clock/index.js';
+import { RealClock, ScaledClock, type Clock } from '../clock/index.js';
 import { ControllerManager } from '../controllers/index.js';
 import { createSimDriver, defaultTopology, loadTopologyFile, DEFAULT_TIME_SCALE, type Driver } from '../infra/index.js';
 import { Auditor, Authorizer, TokenService, bootstrapSecurity } from '../security/index.js';
@@ -30,6 +30,11 @@ export interface PlatformOptions {
   readonly bodyLimitBytes?: number;
   /** Print the console banner (default true). */
   readonly banner?: boolean;
+  /**
+   * The control plane's clock (timestamps, token expiry, retry delays). Wall time by default;
+   * tests inject a faster one. The simulated datacenter always runs on its own scaled clock.
+   */
+  readonly controlClock?: Clock;
 }
 
 export interface Platform {
@@ -37,7 +42,10 @@ export interface Platform {
   readonly port: number;
   readonly store: Store;
   readonly driver: Driver;
+  /** Control-plane time. */
   readonly clock: Clock;
+  /** The simulated datacenter's time (`--time-scale` times faster than wall time). */
+  readonly simClock: ScaledClock;
   readonly log: Logger;
   readonly manager: ControllerManager;
   readonly tokenFile: string;
@@ -53,12 +61,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const log = pino({ level: opts.logLevel ?? 'info', base: { svc: 'bulkhead' } });
   const seed = opts.seed ?? 1;
-  const clock = new ScaledClock(opts.timeScale ?? DEFAULT_TIME_SCALE);
+  const clock = opts.controlClock ?? new RealClock();
+  const simClock = new ScaledClock(opts.timeScale ?? DEFAULT_TIME_SCALE);
   const topology = opts.topologyFile ? await loadTopologyFile(opts.topologyFile) : defaultTopology();
   const store = await openStore(opts.storeUrl ?? `sqlite:${join(dataDir, 'bulkhead.db')}`);
-  const driver = createSimDriver({ topology, clock, seed });
+  const driver = createSimDriver({ topology, clock: simClock, seed });
   const tokens = new TokenService(store, clock);
-  const manager = new ControllerManager({ store, driver, clock, log, seed, heartbeatIntervalMs: driver.timings.heartbeatIntervalMs });
+  const manager = new ControllerManager({ store, driver, clock, infraClock: simClock, log, seed, heartbeatIntervalMs: driver.timings.heartbeatIntervalMs });
   const tokenFile = join(dataDir, 'admin.token');
   const boot = await bootstrapSecurity(store, tokens, tokenFile);
   await manager.start();
@@ -87,7 +96,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       [
         `Bulkhead ${VERSION} listening on ${url}`,
         `  store:       ${opts.storeUrl?.startsWith('postgres') ? 'PostgreSQL' : `SQLite ${join(dataDir, 'bulkhead.db')}`}`,
-        `  datacenter:  simulated, ${inv.zones.length} zones, ${inv.hosts.length} hosts, time x${clock.scale}, seed ${seed}`,
+        `  datacenter:  simulated, ${inv.zones.length} zones, ${inv.hosts.length} hosts, time x${simClock.scale}, seed ${seed}`,
         `  admin token: ${tokenFile}${boot.minted ? ' (new)' : ''}`,
         `  try:         export BULKHEAD_TOKEN=$(cat ${tokenFile}) && npx bulkhead get hosts`,
         '',
@@ -101,6 +110,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     store,
     driver,
     clock,
+    simClock,
     log,
     manager,
     tokenFile,
@@ -113,7 +123,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       await auditor.flush();
       await driver.close();
       await store.close();
-      clock.dispose();
+      simClock.dispose();
     },
   };
 }

@@ -30,6 +30,11 @@ async function startServer(dataDir: string, port: number): Promise<{ child: Chil
   return { child, api: new Api(url, token) };
 }
 
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((r) => child.once('exit', () => r()));
+}
+
 const dirs: string[] = [];
 afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
@@ -57,10 +62,11 @@ describe('crash durability', () => {
     };
     const workers = Array.from({ length: 16 }, (_, w) => worker(w));
     await eventually(async () => (acked.size >= 400 ? true : undefined), 30_000, '400 acknowledged writes');
+    const gone = exited(child);
     child.kill('SIGKILL');
     stop = true;
     await Promise.all(workers);
-    await new Promise((r) => child.once('exit', r));
+    await gone;
 
     const again = await startServer(dataDir, port);
     try {
@@ -76,8 +82,9 @@ describe('crash durability', () => {
       const verify = await again.api.get<{ items: { seq: number }[] }>('/audit/log?after=0&limit=1');
       expect(verify.status).toBe(200);
     } finally {
+      const gone2 = exited(again.child);
       again.child.kill('SIGTERM');
-      await new Promise((r) => again.child.once('exit', r));
+      await gone2;
     }
   }, 90_000);
 });

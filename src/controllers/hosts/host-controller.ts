@@ -28,12 +28,14 @@ export class HostController implements Reconciler {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Clock of the driver's event times; heartbeat deadlines are measured on it. */
+    private readonly infraClock: Clock,
     private readonly hosts: Informer<Host>,
     private readonly vms: Informer<VirtualMachine>,
     private readonly enqueue: (host: string) => void,
     private readonly opts: HostControllerOptions,
   ) {
-    const started = clock.now();
+    const started = infraClock.now();
     hosts.addHandlers({ onAdd: (h) => { if (!this.lastSeen.has(h.metadata.name)) this.lastSeen.set(h.metadata.name, started); enqueue(h.metadata.name); } });
     vms.addHandlers({
       onAdd: (vm) => this.track(undefined, vm),
@@ -82,7 +84,7 @@ export class HostController implements Reconciler {
 
   /** Periodic check for silent hosts. */
   checkSilence(): void {
-    const now = this.clock.now();
+    const now = this.infraClock.now();
     for (const h of this.hosts.list()) {
       const seen = this.lastSeen.get(h.metadata.name) ?? 0;
       if (h.status?.state === 'Ready' && now - seen > this.opts.heartbeatGraceMs) this.enqueue(h.metadata.name);
@@ -93,7 +95,7 @@ export class HostController implements Reconciler {
     const failure = this.failed.get(name);
     if (failure !== undefined) return { state: 'Failed', reason: 'HostFailed', message: `host failed: ${failure}` };
     const seen = this.lastSeen.get(name);
-    const silent = seen === undefined ? Infinity : this.clock.now() - seen;
+    const silent = seen === undefined ? Infinity : this.infraClock.now() - seen;
     if (silent > this.opts.heartbeatGraceMs)
       return { state: 'NotReady', reason: 'HeartbeatMissed', message: seen === undefined ? 'no heartbeat received yet' : `no heartbeat for ${Math.round(silent / 1000)} s` };
     return { state: 'Ready', reason: 'HeartbeatReceived', message: 'host is sending heartbeats' };
@@ -136,11 +138,10 @@ export class HostController implements Reconciler {
       prevReady?.status !== readyStatus ||
       prevReady?.reason !== reason;
     if (!changed) return;
-    const seen = this.lastSeen.get(name);
     const status: HostStatus = {
       ...prev,
       state,
-      ...(seen !== undefined ? { lastHeartbeat: new Date(seen).toISOString() } : {}),
+      ...(state === 'Ready' ? { lastHeartbeat: nowIso } : {}),
       allocatedVcpus: vcpus,
       allocatedMemoryMiB: mem,
       numa: numaAlloc,
