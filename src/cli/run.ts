@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     return output.exitCode ?? 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander already printed its one line
-    if (e instanceof UserError) {
+    if (e instanceof UserError || isExpectedServerError(e)) {
       io.writeErr(errorLine(e.message, errColor));
       if (debug && e.stack) io.writeErr(`${e.stack}\n`);
       return 1;
@@ -53,4 +53,16 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = p
     if (debug && e instanceof Error && e.stack) io.writeErr(`${e.stack}\n`);
     return 1;
   }
+}
+
+/**
+ * Errors of the platform's own vocabulary (BulkheadError: a ValidationError in a topology file, a
+ * port in use wrapped by the server) are the user's to fix, not bugs. Checked by shape so that
+ * the CLI does not load src/api at startup.
+ */
+function isExpectedServerError(e: unknown): e is Error {
+  if (!(e instanceof Error)) return false;
+  const x = e as Error & { code?: unknown; reason?: unknown };
+  if (typeof x.code === 'number' && typeof x.reason === 'string' && x.code >= 400 && x.code < 500) return true;
+  return x.code === 'EADDRINUSE' || x.code === 'EACCES' || x.code === 'ENOENT';
 }
