@@ -23,6 +23,8 @@ export class VmController implements Reconciler {
   /** Finished driver operations not yet written to status. */
   private readonly outcomes = new Map<string, { op: string; outcome: Outcome }>();
   private readonly byVmId = new Map<string, string>();
+  /** VM names by the host they are placed on, so a host change touches only its VMs. */
+  private readonly byHost = new Map<string, Set<string>>();
   /** VMs whose infrastructure VM crashed, by name, with the reason. */
   private readonly crashed = new Map<string, string>();
 
@@ -34,22 +36,34 @@ export class VmController implements Reconciler {
     private readonly hosts: Informer<Host>,
     private readonly enqueue: (name: string) => void,
   ) {
-    const index = (vm: VirtualMachine) => vm.status?.vmId && this.byVmId.set(vm.status.vmId, vm.metadata.name);
+    const index = (old: VirtualMachine | undefined, vm: VirtualMachine | undefined) => {
+      const name = (vm ?? old)!.metadata.name;
+      if (old?.status?.vmId && old.status.vmId !== vm?.status?.vmId) this.byVmId.delete(old.status.vmId);
+      if (vm?.status?.vmId) this.byVmId.set(vm.status.vmId, name);
+      const before = old?.status?.host;
+      const after = vm?.status?.host;
+      if (before && before !== after) this.byHost.get(before)?.delete(name);
+      if (after) {
+        let set = this.byHost.get(after);
+        if (!set) this.byHost.set(after, (set = new Set()));
+        set.add(name);
+      }
+    };
     vms.addHandlers({
       onAdd: (vm) => {
-        index(vm);
+        index(undefined, vm);
         enqueue(vm.metadata.name);
       },
-      onUpdate: (_o, vm) => {
-        index(vm);
+      onUpdate: (old, vm) => {
+        index(old, vm);
         enqueue(vm.metadata.name);
       },
-      onDelete: (vm) => vm.status?.vmId && this.byVmId.delete(vm.status.vmId),
+      onDelete: (vm) => index(vm, undefined),
     });
     hosts.addHandlers({
       onUpdate: (old, h) => {
         if (old.status?.state === h.status?.state) return;
-        for (const vm of vms.list()) if (vm.status?.host === h.metadata.name) enqueue(vm.metadata.name);
+        for (const name of this.byHost.get(h.metadata.name) ?? []) enqueue(name);
       },
     });
   }

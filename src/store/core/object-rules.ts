@@ -77,11 +77,13 @@ export function prepareUpdate(stored: Resource, arg: Resource, opts: UpdateOptio
     uid: stored.metadata.uid,
     creationTimestamp: stored.metadata.creationTimestamp,
     deletionTimestamp: stored.metadata.deletionTimestamp,
-    generation: (stored.metadata.generation ?? 1) + (sameJson(base.spec, stored.spec) ? 0 : 1),
+    // A status write cannot change spec, so it never bumps generation (and skips the compare).
+    generation: (stored.metadata.generation ?? 1) + (sub === 'status' || sameJson(base.spec, stored.spec) ? 0 : 1),
     resourceVersion: stored.metadata.resourceVersion,
   };
   const candidate = withMeta({ ...base, kind: stored.kind }, pruneMeta(meta));
-  if (sameJson(candidate, stored)) return { kind: 'noop' };
+  // For a status write only status can differ from the stored object.
+  if (sub === 'status' ? sameJson(arg.status, stored.status) : sameJson(candidate, stored)) return { kind: 'noop' };
   const next = withMeta(candidate, { ...candidate.metadata, resourceVersion: String(rev) });
   const dying = next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers?.length ?? 0) === 0;
   return dying ? { kind: 'remove', obj: next } : { kind: 'write', obj: next };
