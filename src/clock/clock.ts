@@ -148,28 +148,25 @@ export class VirtualClock implements Clock {
   async advance(ms: number): Promise<void> {
     const target = this.current + ms;
     await flushMicrotasks();
-    for (;;) {
-      const t = this.earliest();
-      if (!t || t.at > target) break;
-      this.timers.delete(t.id);
-      this.current = Math.max(this.current, t.at);
-      t.fn();
-      await flushMicrotasks();
-    }
+    while (this.fireNext(target)) await flushMicrotasks();
     this.current = target;
     await flushMicrotasks();
+  }
+
+  /** Fires the earliest timer due by `target`; false when none is. */
+  private fireNext(target: number): boolean {
+    const t = this.earliest();
+    if (!t || t.at > target) return false;
+    this.timers.delete(t.id);
+    this.current = Math.max(this.current, t.at);
+    t.fn();
+    return true;
   }
 
   /** Synchronous variant for code with no promises in between: fires due timers in order. */
   advanceSync(ms: number): void {
     const target = this.current + ms;
-    for (;;) {
-      const t = this.earliest();
-      if (!t || t.at > target) break;
-      this.timers.delete(t.id);
-      this.current = Math.max(this.current, t.at);
-      t.fn();
-    }
+    while (this.fireNext(target));
     this.current = target;
   }
 
