@@ -41,6 +41,7 @@ export interface MintedToken {
 const CACHE_MS = 1000;
 
 export class TokenService {
+  /** Authenticated tokens; `checkedAt` is wall time (the cache is about load, not modeled time). */
   private readonly cache = new Map<string, { principal: Principal; expiresAt?: number; checkedAt: number }>();
 
   constructor(
@@ -78,7 +79,7 @@ export class TokenService {
     if (!m) throw new UnauthorizedError('malformed bearer token');
     const now = this.clock.now();
     const cached = this.cache.get(bearer);
-    if (cached && now - cached.checkedAt < CACHE_MS && Date.now() - cached.checkedAt < CACHE_MS) {
+    if (cached && Date.now() - cached.checkedAt < CACHE_MS) {
       if (cached.expiresAt !== undefined && cached.expiresAt <= now) throw new UnauthorizedError('token expired');
       return cached.principal;
     }
@@ -99,7 +100,7 @@ export class TokenService {
     if (!user) throw new UnauthorizedError(`the token's user "${token.spec.user}" no longer exists`);
     if (user.spec && (user.spec as { disabled?: boolean }).disabled) throw new UnauthorizedError(`user "${user.metadata.name}" is disabled`);
     const principal: Principal = { user: user.metadata.name, groups: [...((user.spec as { groups?: string[] } | undefined)?.groups ?? [])], tokenName: name };
-    this.cache.set(bearer, { principal, ...(expiresAt !== undefined ? { expiresAt } : {}), checkedAt: now });
+    this.cache.set(bearer, { principal, ...(expiresAt !== undefined ? { expiresAt } : {}), checkedAt: Date.now() });
     if (this.cache.size > 10_000) this.cache.clear();
     return principal;
   }

@@ -35,8 +35,8 @@ export class HostController implements Reconciler {
     private readonly enqueue: (host: string) => void,
     private readonly opts: HostControllerOptions,
   ) {
-    const started = infraClock.now();
-    hosts.addHandlers({ onAdd: (h) => { if (!this.lastSeen.has(h.metadata.name)) this.lastSeen.set(h.metadata.name, started); enqueue(h.metadata.name); } });
+    // A host is Ready only once a heartbeat has been seen from it.
+    hosts.addHandlers({ onAdd: (h) => enqueue(h.metadata.name) });
     vms.addHandlers({
       onAdd: (vm) => this.track(undefined, vm),
       onUpdate: (old, vm) => this.track(old, vm),
