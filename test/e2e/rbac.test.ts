@@ -69,6 +69,28 @@ describe('tenant isolation', () => {
     expect((await alice.put(`${V1}/virtualmachines/beta-db`, vm('beta-db', 'beta', 2, 2048))).status).toBe(404);
     expect((await run.admin.get(`${V1}/virtualmachines/beta-db`)).status).toBe(200);
   });
+  it("does not stream another tenant's changes to a watcher", async () => {
+    const list = await alice.get<{ metadata: { resourceVersion: string } }>(`${V1}/virtualmachines`);
+    const ctrl = new AbortController();
+    const res = await fetch(`${run.platform.url}${V1}/virtualmachines?watch=true&resourceVersion=${list.body.metadata.resourceVersion}`, {
+      headers: { authorization: `Bearer ${alice.token}` },
+      signal: ctrl.signal,
+    });
+    expect((await bob.post(`${V1}/virtualmachines`, vm('beta-secret', 'beta', 1, 1024))).status).toBe(201);
+    expect((await alice.post(`${V1}/virtualmachines`, vm('acme-marker', 'acme', 1, 1024))).status).toBe(201);
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let text = '';
+    while (!text.includes('"acme-marker"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += dec.decode(value, { stream: true });
+    }
+    ctrl.abort();
+    expect(text).toContain('acme-marker');
+    expect(text).not.toContain('beta-secret');
+  });
+
   it('only lists its own tenant among tenants', async () => {
     const r = await alice.get<{ items: { metadata: { name: string } }[] }>(`${V1}/tenants`);
     expect(r.body.items.map((i) => i.metadata.name)).toEqual(['acme']);

@@ -103,6 +103,22 @@ describe('placement and lifecycle', () => {
     expect(bad.status).toBe(422);
   });
 
+  it('powers a VM off and on again through spec.powerState', async () => {
+    const v = await getVm('enc-1');
+    const off = await run.admin.put(`${V1}/virtualmachines/enc-1`, { ...v, spec: { ...v.spec, powerState: 'Off' } });
+    expect(off.status).toBe(200);
+    const stopped = await eventually(async () => {
+      const x = await getVm('enc-1');
+      return x.status?.phase === 'Stopped' ? x : undefined;
+    }, 5000, 'enc-1 Stopped');
+    expect((await run.platform.driver.getVm(stopped.status!.vmId!)).power).toBe('stopped');
+    const resize = await run.admin.put<{ message: string }>(`${V1}/virtualmachines/enc-1`, { ...stopped, spec: { ...stopped.spec, cpus: 64 } });
+    expect(resize.status).toBe(422);
+    expect(resize.body.message).toMatch(/spec\.cpus: field is immutable/);
+    await run.admin.put(`${V1}/virtualmachines/enc-1`, { ...stopped, spec: { ...stopped.spec, powerState: 'On' } });
+    await running('enc-1');
+  });
+
   it('deletes a VM through the driver and releases its host capacity', async () => {
     const v = await getVm('wide-1');
     const res = await run.admin.del<VirtualMachine>(`${V1}/virtualmachines/wide-1`);
