@@ -10,3 +10,4 @@ export * from './kinds/tenant.js';
 export * from './kinds/user.js';
 export * from './kinds/role.js';
 export * from './kinds/token.js';
+export * from './kinds/workload-kinds.js';

@@ -12,6 +12,8 @@ import { TokenSpecSchema } from './kinds/token.js';
 import { UserSpecSchema } from './kinds/user.js';
 import { VirtualMachineSpecSchema } from './kinds/virtual-machine.js';
 import { ZoneSpecSchema, defaultZoneSpec, type ZoneSpec } from './kinds/zone.js';
+import { CLUSTER_KINDS } from './kinds/cluster-kinds.js';
+import { REGISTRY_KINDS } from './kinds/registry-kinds.js';
 
 export const SCOPES = ['platform', 'tenant'] as const;
 /** platform: one object per name; tenant: stored in the tenant's namespace. */
@@ -42,6 +44,8 @@ export interface KindDef {
   readonly columns: readonly Column[];
   /** Users may create/delete through the API (hosts are registered by the driver). */
   readonly userCreatable: boolean;
+  /** Every authenticated user may read these (catalogue objects such as Plans). */
+  readonly sharedRead?: boolean;
 }
 
 const specField =
@@ -215,9 +219,11 @@ export const KINDS: readonly KindDef[] = [
       { header: 'DESCRIPTION', path: 'spec.description' },
       AGE,
     ],
-    // Tokens are minted by POST /apis/bulkhead.dev/v1/tokens (the secret is returned once).
+    // Tokens are minted by POST /auth/tokens (the secret is returned once).
     userCreatable: true,
   },
+  ...CLUSTER_KINDS,
+  ...REGISTRY_KINDS,
 ];
 
 const byAnyName = new Map<string, KindDef>();

@@ -5,4 +5,4 @@ export { ZoneController } from './hosts/zone-controller.js';
 export { syncInventory } from './hosts/inventory.js';
 export { VmController, VM_FINALIZER } from './vms/vm-controller.js';
 export { PlacementController, UNSCHEDULABLE_RETRY_MS } from './placement/placement-controller.js';
-export { ControllerManager, type ManagerOptions } from './manager.js';
+export { ControllerManager, type ManagerOptions, type ManagerHooks } from './manager.js';

@@ -10,7 +10,7 @@
  *   vms controller            -> placed VMs are created/powered/deleted through the driver
  */
 import type { Logger } from 'pino';
-import type { Host, Role, RoleBinding, Tenant, VirtualMachine, Zone } from '../api/index.js';
+import type { Host, Resource, Role, RoleBinding, Tenant, VirtualMachine, Zone } from '../api/index.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { Driver } from '../infra/index.js';
 import type { Store } from '../store/index.js';
@@ -34,6 +34,14 @@ export interface ManagerOptions {
   readonly heartbeatIntervalMs: number;
 }
 
+/** What extension controllers can ask the manager for (see platform/extension.ts). */
+export interface ManagerHooks {
+  informer<T extends Resource>(kind: string): Informer<T>;
+  addController<R extends Reconciler>(build: (enqueue: (key: string) => void) => R, workers?: number): R;
+  onStart(fn: () => Promise<void> | void): void;
+  onStop(fn: () => Promise<void> | void): void;
+}
+
 export class ControllerManager {
   readonly informers: {
     readonly zones: Informer<Zone>;
@@ -47,6 +55,12 @@ export class ControllerManager {
   readonly hostCtl: HostController;
   readonly vmCtl: VmController;
   private readonly controllers: Controller[] = [];
+  /** Informers of kinds beyond the built-in six, created for extensions. */
+  private readonly extraInformers = new Map<string, Informer>();
+  private readonly startHooks: (() => Promise<void> | void)[] = [];
+  private readonly stopHooks: (() => Promise<void> | void)[] = [];
+  /** Hooks for extensions: shared informers, controllers, start/stop. */
+  readonly hooks: ManagerHooks;
   private unsubscribe: (() => void) | undefined;
   private silenceTimer: TimerHandle | undefined;
   private stopped = false;
@@ -62,6 +76,14 @@ export class ControllerManager {
       roles: new Informer<Role>(store, 'Role', onErr),
       roleBindings: new Informer<RoleBinding>(store, 'RoleBinding', onErr),
     };
+    const builtIn: Record<string, Informer> = {
+      Zone: this.informers.zones as Informer,
+      Host: this.informers.hosts as Informer,
+      Tenant: this.informers.tenants as Informer,
+      VirtualMachine: this.informers.vms as Informer,
+      Role: this.informers.roles as Informer,
+      RoleBinding: this.informers.roleBindings as Informer,
+    };
     const make = <R extends Reconciler>(build: (enqueue: (k: string) => void) => R, workers = 1): R => {
       const box: { ctl?: Controller } = {};
       const r = build((k) => box.ctl?.enqueue(k));
@@ -74,6 +96,18 @@ export class ControllerManager {
     make((enq) => new ZoneController(store, i.zones, i.hosts, enq));
     this.placement = make((enq) => new PlacementController(store, clock, { vms: i.vms, hosts: i.hosts, zones: i.zones, tenants: i.tenants }, enq, opts.seed));
     this.vmCtl = make((enq) => new VmController(store, clock, opts.driver, i.vms, i.hosts, enq), 4);
+    this.hooks = {
+      informer: <T extends Resource>(kind: string): Informer<T> => {
+        const known = builtIn[kind] ?? this.extraInformers.get(kind);
+        if (known) return known as unknown as Informer<T>;
+        const inf = new Informer<Resource>(store, kind, onErr);
+        this.extraInformers.set(kind, inf);
+        return inf as unknown as Informer<T>;
+      },
+      addController: make,
+      onStart: (fn) => void this.startHooks.push(fn),
+      onStop: (fn) => void this.stopHooks.push(fn),
+    };
   }
 
   async start(): Promise<void> {
@@ -87,7 +121,9 @@ export class ControllerManager {
     await Promise.all([i.zones.start(), i.tenants.start(), i.roles.start(), i.roleBindings.start()]);
     await i.hosts.start();
     await i.vms.start();
+    for (const inf of this.extraInformers.values()) await inf.start();
     await this.vmCtl.adoptAfterRestart();
+    for (const fn of this.startHooks) await fn();
     for (const c of this.controllers) c.start();
     const tick = () => {
       if (this.stopped) return;
@@ -106,7 +142,9 @@ export class ControllerManager {
     this.stopped = true;
     if (this.silenceTimer) this.opts.infraClock.clearTimeout(this.silenceTimer);
     this.unsubscribe?.();
+    for (const fn of this.stopHooks) await fn();
     for (const inf of Object.values(this.informers)) inf.stop();
+    for (const inf of this.extraInformers.values()) inf.stop();
     await Promise.all(this.controllers.map((c) => c.stop()));
   }
 }

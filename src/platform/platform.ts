@@ -13,6 +13,8 @@ import { Auditor, Authorizer, TokenService, bootstrapSecurity } from '../securit
 import { buildServer } from '../server/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
+import { EXTENSIONS } from './extensions.js';
+import type { PlatformExtension } from './extension.js';
 
 export interface PlatformOptions {
   readonly port?: number;
@@ -35,6 +37,8 @@ export interface PlatformOptions {
    * tests inject a faster one. The simulated datacenter always runs on its own scaled clock.
    */
   readonly controlClock?: Clock;
+  /** Capabilities to plug in; all of them (clusters, workloads, registry) by default. */
+  readonly extensions?: readonly PlatformExtension[];
 }
 
 export interface Platform {
@@ -70,12 +74,15 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const manager = new ControllerManager({ store, driver, clock, infraClock: simClock, log, seed, heartbeatIntervalMs: driver.timings.heartbeatIntervalMs });
   const tokenFile = join(dataDir, 'admin.token');
   const boot = await bootstrapSecurity(store, tokens, tokenFile);
+  const extensions = opts.extensions ?? EXTENSIONS;
+  for (const ext of extensions) await ext.bootstrap?.(store);
+  for (const ext of extensions) ext.controllers?.({ store, driver, clock, infraClock: simClock, log, seed, ...manager.hooks });
   await manager.start();
   const roles = manager.informers.roles;
   const bindings = manager.informers.roleBindings;
   const authorizer = new Authorizer({ role: (n) => roles.get(n), bindings: () => bindings.list() });
   const auditor = new Auditor(store, log);
-  const app = await buildServer({
+  const serverCtx = {
     store,
     clock,
     log,
@@ -83,7 +90,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     authorizer,
     auditor,
     driver,
-    options: { bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT, version: VERSION },
+    options: {
+      bodyLimitBytes: opts.bodyLimitBytes ?? DEFAULT_BODY_LIMIT,
+      version: VERSION,
+      selfAuthenticatedPrefixes: extensions.flatMap((e) => e.selfAuthenticatedPrefixes ?? []),
+    },
+  };
+  const app = await buildServer(serverCtx, async (a) => {
+    for (const ext of extensions) await ext.routes?.(a, { ...serverCtx, dataDir });
   });
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? DEFAULT_PORT, host });

@@ -5,8 +5,22 @@
 import { API_VERSION, type PolicyRule, type Role } from '../api/index.js';
 
 const READ = ['get', 'list', 'watch'] as const;
-/** Resources a tenant owns (kinds added by later issues are listed here when they exist). */
-export const TENANT_RESOURCES = ['virtualmachines', 'clusters', 'projects'];
+/** Resources a tenant owns: its VMs and clusters, the workloads inside them, its registry projects. */
+export const TENANT_RESOURCES = [
+  'virtualmachines',
+  'clusters',
+  'namespaces',
+  'deployments',
+  'replicasets',
+  'pods',
+  'services',
+  'endpoints',
+  'projects',
+  'robotaccounts',
+  'repositories',
+];
+/** Read-only views of a tenant's objects (events are written by controllers). */
+const TENANT_READ_ONLY = ['tenants', 'events', 'plans'];
 
 export const BUILTIN_ROLES: Readonly<Record<string, { description: string; rules: PolicyRule[] }>> = {
   'platform-admin': {
@@ -15,26 +29,26 @@ export const BUILTIN_ROLES: Readonly<Record<string, { description: string; rules
   },
   viewer: {
     description: 'Read-only access to the objects of its scope (no tokens, no audit log).',
-    rules: [{ verbs: [...READ], resources: ['zones', 'hosts', 'virtualmachines', 'tenants', 'users', 'roles', 'rolebindings', 'clusters', 'projects'] }],
+    rules: [{ verbs: [...READ], resources: ['zones', 'hosts', 'users', 'roles', 'rolebindings', 'plans', ...TENANT_RESOURCES, ...TENANT_READ_ONLY] }],
   },
   auditor: {
     description: 'Reads the audit trail and runs the isolation audit, and reads everything else.',
     rules: [
-      { verbs: [...READ], resources: ['auditlog', 'isolation', 'zones', 'hosts', 'virtualmachines', 'tenants', 'users', 'roles', 'rolebindings'] },
+      { verbs: [...READ], resources: ['auditlog', 'isolation', 'zones', 'hosts', 'users', 'roles', 'rolebindings', ...TENANT_RESOURCES, ...TENANT_READ_ONLY] },
     ],
   },
   'tenant-admin': {
     description: "Full control of one tenant's objects and of who may use them.",
     rules: [
       { verbs: ['*'], resources: [...TENANT_RESOURCES, 'rolebindings'] },
-      { verbs: [...READ], resources: ['tenants', 'roles'] },
+      { verbs: [...READ], resources: [...TENANT_READ_ONLY, 'roles'] },
     ],
   },
   'tenant-member': {
     description: "Creates and manages a tenant's VMs and clusters; reads the tenant.",
     rules: [
       { verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'], resources: [...TENANT_RESOURCES] },
-      { verbs: [...READ], resources: ['tenants', 'rolebindings', 'roles'] },
+      { verbs: [...READ], resources: [...TENANT_READ_ONLY, 'rolebindings', 'roles'] },
     ],
   },
 };

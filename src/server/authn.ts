@@ -24,6 +24,7 @@ export function bearerOf(req: FastifyRequest): string | undefined {
 export function authenticate(ctx: ServerContext) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (isPublic(req.url)) return;
+    if (ctx.options.selfAuthenticatedPrefixes?.some((prefix) => req.url.startsWith(prefix))) return;
     const bearer = bearerOf(req);
     if (!bearer) {
       req.auditInfo = { verb: req.method.toLowerCase(), resource: req.url.split('?')[0] ?? req.url, reason: 'no credentials' };

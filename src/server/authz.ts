@@ -4,7 +4,7 @@
  * principal cannot see is reported as not found, so other tenants' names do not leak.
  */
 import type { FastifyRequest } from 'fastify';
-import { ForbiddenError, NotFoundError, UnauthorizedError, type KindDef, type Resource } from '../api/index.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError, findKind, type KindDef, type Resource } from '../api/index.js';
 import type { Principal, Scope } from '../security/index.js';
 import type { ServerContext } from './context.js';
 
@@ -18,9 +18,12 @@ function ownsToken(p: Principal, def: KindDef, obj: Resource | undefined): boole
   return def.kind === 'Token' && obj !== undefined && (obj.spec as { user?: string } | undefined)?.user === p.user;
 }
 
+const READ_VERBS = new Set(['get', 'list', 'watch']);
+
 /** Throws 403 unless `p` may do `verb` on `resource` in at least one scope; returns the scope. */
 export function requireSome(ctx: ServerContext, req: FastifyRequest, verb: string, resource: string, selfService = false): Scope {
   const p = principalOf(req);
+  if (READ_VERBS.has(verb) && findKind(resource)?.sharedRead) return { all: true, tenants: new Set() };
   const scope = ctx.authorizer.scope(p, verb, resource);
   if (!scope.all && scope.tenants.size === 0 && !selfService) {
     const reason = `user "${p.user}" cannot ${verb} ${resource}`;
@@ -44,6 +47,7 @@ export function inScope(scope: Scope, def: KindDef, obj: Resource, p: Principal)
 export function requireObject(ctx: ServerContext, req: FastifyRequest, verb: string, def: KindDef, obj: Resource, hide: boolean): void {
   const p = principalOf(req);
   const tenant = def.tenantOf(obj);
+  if (READ_VERBS.has(verb) && def.sharedRead) return;
   if (ownsToken(p, def, obj) || ctx.authorizer.allows(p, verb, def.plural, tenant)) return;
   const canSeeIt = ctx.authorizer.allows(p, 'get', def.plural, tenant);
   const reason = `user "${p.user}" cannot ${verb} ${def.plural}${tenant ? ` in tenant "${tenant}"` : ' at platform scope'}`;

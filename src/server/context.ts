@@ -12,6 +12,8 @@ export interface ServerOptions {
   /** Largest accepted request body, in bytes. */
   readonly bodyLimitBytes: number;
   readonly version: string;
+  /** Path prefixes whose routes authenticate requests themselves (the OCI registry's `/v2/`). */
+  readonly selfAuthenticatedPrefixes?: readonly string[];
 }
 
 export interface ServerContext {
