@@ -13,6 +13,8 @@ import { userCreateCommand, userListCommand } from './user.js';
 import { versionCommand } from './version.js';
 import { vmCreateCommand, vmListCommand } from './vm.js';
 import { whoamiCommand } from './whoami.js';
+import { CLUSTER_GROUPS } from './cluster-groups.js';
+import { REGISTRY_GROUPS } from './registry-groups.js';
 
 export const TOP_LEVEL: readonly Command[] = [getCommand, describeCommand, applyCommand, deleteCommand, loginCommand, whoamiCommand, versionCommand, serverCommand];
 
@@ -22,4 +24,6 @@ export const GROUPS: readonly GroupSpec[] = [
   { name: 'audit', description: 'Isolation check and the hash-chained audit log', commands: [auditIsolationCommand, auditLogCommand] },
   { name: 'user', description: 'Local users', commands: [userCreateCommand, userListCommand] },
   { name: 'token', description: 'Bearer tokens', commands: [tokenCreateCommand] },
+  ...CLUSTER_GROUPS,
+  ...REGISTRY_GROUPS,
 ];
