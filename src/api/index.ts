@@ -11,3 +11,8 @@ export * from './kinds/user.js';
 export * from './kinds/role.js';
 export * from './kinds/token.js';
 export * from './kinds/workload-kinds.js';
+export * from './kinds/plan.js';
+export * from './kinds/cluster.js';
+export * from './kinds/event.js';
+export * from './kinds/project.js';
+export * from './kinds/robot-account.js';

@@ -19,6 +19,8 @@ import {
 } from '../api/index.js';
 import { BUILTIN_LABEL, type Principal } from '../security/index.js';
 import type { ServerContext } from './context.js';
+import { admitCluster, admitClusterDelete } from './admission-cluster.js';
+import type { Cluster } from '../api/index.js';
 
 /** Finalizer that makes the VM controller release the VM in the infrastructure before it goes. */
 export const VM_FINALIZER = 'bulkhead.dev/vm-cleanup';
@@ -106,6 +108,8 @@ export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource
     case 'Host':
       if (old) return admitHostUpdate(old as Host, obj as Host);
       return obj;
+    case 'Cluster':
+      return admitCluster(ctx, obj as Cluster, old as Cluster | undefined);
     default:
       return obj;
   }
@@ -114,6 +118,7 @@ export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource
 /** Refuses deletes that would orphan or break other objects. */
 export async function admitDelete(ctx: ServerContext, obj: Resource): Promise<void> {
   const name = obj.metadata.name;
+  await admitClusterDelete(ctx, obj.kind, name);
   switch (obj.kind) {
     case 'Tenant': {
       const vms = await ctx.store.list<VirtualMachine>('VirtualMachine', { labelSelector: `bulkhead.dev/tenant=${name}`, limit: 1 });

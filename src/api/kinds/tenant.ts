@@ -11,6 +11,17 @@ export const TenantSpecSchema = Type.Object(
     sensitivity: Type.Union(SENSITIVITY_LEVELS.map((s) => Type.Literal(s))),
     /** Zones the tenant's VMs may be placed in; all zones when absent. */
     zones: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** Limits on the tenant's clusters and on the vCPUs and memory of all its VMs; none when absent. */
+    quotas: Type.Optional(
+      Type.Object(
+        {
+          clusters: Type.Optional(Type.Integer({ minimum: 0 })),
+          vcpus: Type.Optional(Type.Integer({ minimum: 0 })),
+          memoryMiB: Type.Optional(Type.Integer({ minimum: 0 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -21,6 +21,8 @@ export const VirtualMachineSpecSchema = Type.Object(
     requiredFeatures: Type.Optional(Type.Array(Type.String())),
     image: Type.Optional(Type.String()),
     powerState: Type.Optional(Type.Union(POWER_STATES.map((s) => Type.Literal(s)))),
+    /** Persistent disks (driver disk ids) the VM controller attaches after create; they outlive the VM. */
+    persistentDisks: Type.Optional(Type.Array(Type.Object({ diskId: Type.String({ minLength: 1 }) }, { additionalProperties: false }))),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,9 @@
 /** Command groups of the registry capability, listed by commands/index.ts. */
 import type { GroupSpec } from '../spec.js';
+import { projectCreateCommand, projectListCommand, projectMemberCommand } from './project.js';
+import { robotCreateCommand, robotListCommand } from './robot.js';
 
-export const REGISTRY_GROUPS: readonly GroupSpec[] = [];
+export const REGISTRY_GROUPS: readonly GroupSpec[] = [
+  { name: 'project', description: 'Registry projects and their members', commands: [projectCreateCommand, projectListCommand, projectMemberCommand] },
+  { name: 'robot', description: 'Registry robot accounts', commands: [robotCreateCommand, robotListCommand] },
+];

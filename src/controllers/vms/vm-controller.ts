@@ -143,7 +143,9 @@ export class VmController implements Reconciler {
           stemcell: vm.spec!.image ?? DEFAULT_STEMCELL,
           resources: { cpus: vm.spec!.cpus, memoryMiB: vm.spec!.memoryMiB, numaNodes: status.numaNodes ?? [], ...(vm.spec!.encryptedMemory ? { encryptedMemory: true } : {}) },
           env: { tenant: vm.spec!.tenant, name },
+          ...(vm.spec!.persistentDisks?.length ? { diskHints: vm.spec!.persistentDisks.map((d) => d.diskId) } : {}),
         });
+        await this.attachDisks(res.vmId, vm.spec!.persistentDisks ?? []);
         return res.vmId;
       });
       return;
@@ -156,6 +158,20 @@ export class VmController implements Reconciler {
     }
     if (wantOn && status.phase === 'Stopped') this.start(name, 'power', async () => (await this.driver.setVmPower(status.vmId!, true), undefined));
     else if (!wantOn && status.phase === 'Running') this.start(name, 'power', async () => (await this.driver.setVmPower(status.vmId!, false), undefined));
+  }
+
+  /**
+   * Attaches the VM's persistent disks after create (BOSH: create_vm, then attach_disk). If one
+   * fails the new VM is deleted so that no half-made VM leaks, and the create is reported failed.
+   * Deleting a VM releases its disks (the CPI detaches them), so there is no detach step.
+   */
+  private async attachDisks(vmId: string, disks: readonly { readonly diskId: string }[]): Promise<void> {
+    try {
+      for (const d of disks) await this.driver.attachDisk(vmId, d.diskId);
+    } catch (err) {
+      await this.driver.deleteVm(vmId).catch(() => undefined);
+      throw err;
+    }
   }
 
   private async finalize(vm: VirtualMachine, done: { op: string; outcome: Outcome } | undefined): Promise<ReconcileResult | void> {

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FsBlobStore } from './fs-blob-store.js';
+import type { OciError } from './errors.js';
+
+let root: string;
+let store: FsBlobStore;
+const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'bulkhead-blobs-'));
+  store = new FsBlobStore(root);
+});
+afterEach(async () => rm(root, { recursive: true, force: true }));
+
+function failing(first: Buffer): Readable {
+  let sent = false;
+  return new Readable({
+    read() {
+      if (!sent) {
+        sent = true;
+        this.push(first);
+      } else this.destroy(new Error('connection reset'));
+    },
+  });
+}
+
+describe('FsBlobStore', () => {
+  it('commits a verified upload under blobs/<alg>/<xx>/<hex> and removes the upload', async () => {
+    const data = Buffer.from('hello blob');
+    const up = await store.startUpload('a/b', 'sha256');
+    await store.append(up.id, Readable.from([data.subarray(0, 4)]), 0);
+    await store.append(up.id, Readable.from([data.subarray(4)]), 4);
+    const info = await store.commit(up.id, sha(data));
+    expect(info.size).toBe(data.length);
+    const hex = sha(data).slice(7);
+    expect(await readdir(join(root, 'blobs', 'sha256', hex.slice(0, 2)))).toEqual([hex]);
+    expect(await readdir(join(root, 'uploads'))).toEqual([]);
+  });
+
+  it('rolls an interrupted chunk back to the last good offset, and nothing becomes visible', async () => {
+    const up = await store.startUpload('a/b', 'sha256');
+    await store.append(up.id, Readable.from([Buffer.from('0123')]), 0);
+    await expect(store.append(up.id, failing(Buffer.from('4567')), 4)).rejects.toThrow('connection reset');
+    expect((await store.upload(up.id))?.offset).toBe(4);
+    await expect(store.append(up.id, Readable.from([Buffer.from('x')]), 9)).rejects.toMatchObject({ status: 416 });
+    await store.append(up.id, Readable.from([Buffer.from('4567')]), 4);
+    expect((await store.commit(up.id, sha(Buffer.from('01234567')))).size).toBe(8);
+  });
+
+  it('refuses a wrong digest, and the upload is gone', async () => {
+    const up = await store.startUpload('a/b', 'sha256');
+    await store.append(up.id, Readable.from([Buffer.from('abc')]));
+    let code = '';
+    await store.commit(up.id, sha(Buffer.from('abd'))).catch((e: OciError) => (code = e.code));
+    expect(code).toBe('DIGEST_INVALID');
+    expect(await store.upload(up.id)).toBeUndefined();
+    expect(await store.stat(sha(Buffer.from('abc')))).toBeUndefined();
+  });
+
+  it('rehashes from the file when the streaming hash is not in memory (another process, a restart)', async () => {
+    const up = await store.startUpload('a/b', 'sha256');
+    await store.append(up.id, Readable.from([Buffer.from('part1-')]));
+    const other = new FsBlobStore(root);
+    await other.append(up.id, Readable.from([Buffer.from('part2')]), 6);
+    expect((await other.commit(up.id, sha(Buffer.from('part1-part2')))).size).toBe(11);
+  });
+});
