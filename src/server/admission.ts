@@ -110,9 +110,31 @@ export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource
       return obj;
     case 'Cluster':
       return admitCluster(ctx, obj as Cluster, old as Cluster | undefined);
+    case 'Project':
+      return admitProject(ctx, obj, old);
+    case 'RobotAccount':
+      return admitRobot(ctx, obj, old);
     default:
       return obj;
   }
+}
+
+/** A registry project belongs to an existing tenant, for good. */
+async function admitProject(ctx: ServerContext, obj: Resource, old: Resource | undefined): Promise<Resource> {
+  const spec = (obj.spec ?? {}) as { tenant?: string };
+  if (old) immutable(old.spec as Record<string, unknown>, obj.spec as Record<string, unknown>, ['tenant'], 'Project', obj.metadata.name);
+  else if (!spec.tenant || !(await ctx.store.tryGet('Tenant', '', spec.tenant)))
+    throw ValidationError.field('spec.tenant', `tenant "${spec.tenant ?? ''}" does not exist`, { kind: 'Project', name: obj.metadata.name });
+  return obj;
+}
+
+/** A robot account belongs to an existing project, for good. */
+async function admitRobot(ctx: ServerContext, obj: Resource, old: Resource | undefined): Promise<Resource> {
+  const spec = (obj.spec ?? {}) as { project?: string };
+  if (old) immutable(old.spec as Record<string, unknown>, obj.spec as Record<string, unknown>, ['project'], 'RobotAccount', obj.metadata.name);
+  else if (!spec.project || !(await ctx.store.tryGet('Project', '', spec.project)))
+    throw ValidationError.field('spec.project', `project "${spec.project ?? ''}" does not exist`, { kind: 'RobotAccount', name: obj.metadata.name });
+  return obj;
 }
 
 /** Refuses deletes that would orphan or break other objects. */
@@ -136,6 +158,12 @@ export async function admitDelete(ctx: ServerContext, obj: Resource): Promise<vo
     case 'User':
       if (name === 'admin') throw new ForbiddenError('the first administrator cannot be deleted');
       return;
+    case 'Project': {
+      // Kind name shared with src/registry/metadata-kinds.ts (RegistryRepository, ns = project).
+      const repos = await ctx.store.list('RegistryRepository', { namespace: name, limit: 1 });
+      if (repos.items.length) throw new ConflictError(`project "${name}" still holds repositories; delete its images first`);
+      return;
+    }
     default:
       return;
   }
