@@ -11,6 +11,8 @@ import type { OutputFormat } from './output.js';
 export interface GlobalOptions {
   readonly server?: string;
   readonly token?: string;
+  /** `-c`: the cluster workload kinds are read from and written to. */
+  readonly cluster?: string;
   readonly output: OutputFormat;
   readonly debug: boolean;
 }

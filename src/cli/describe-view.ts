@@ -1,6 +1,6 @@
 /**
  * The `describe` view: one object as readable sections (metadata, spec, status, conditions) and,
- * for a VirtualMachine, the scheduler's placement explanation: how many hosts were evaluated and
+ * for a VirtualMachine or a Pod, the scheduler's placement explanation: how many hosts were evaluated and
  * feasible, why the others were filtered, the top scores per plugin, and the chosen host.
  */
 import type { Condition, KindDef, PlacementExplanation, Resource } from '../api/index.js';
@@ -113,7 +113,7 @@ export function describeText(def: KindDef, obj: Resource, now: number = Date.now
   const { conditions, placement, ...rest } = status;
   lines.push('', 'Status:', ...(Object.keys(rest).length === 0 ? [`  ${NONE}`] : nestedLines(rest, '  ')));
   lines.push('', ...conditionsSection(Array.isArray(conditions) ? (conditions as Condition[]) : [], now));
-  if (def.kind === 'VirtualMachine') {
+  if (def.kind === 'VirtualMachine' || def.kind === 'Pod') {
     lines.push('');
     if (isRec(placement)) {
       const numa = Array.isArray(status.numaNodes) ? (status.numaNodes as number[]) : undefined;

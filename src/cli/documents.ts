@@ -18,6 +18,8 @@ export interface ManifestDocument {
   readonly object: Resource;
   /** The spec with the kind's defaults filled in (to tell `unchanged` from `configured`). */
   readonly defaultedSpec: unknown;
+  /** A workload kind (Namespace, Deployment, Service...), applied inside the `-c` cluster; the server validates it. */
+  readonly workload?: boolean;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -36,7 +38,7 @@ function missing(obj: Record<string, unknown>): string | undefined {
  * document and its line at the first problem.
  */
 export async function parseManifest(text: string, source: string): Promise<ManifestDocument[]> {
-  const [{ LineCounter, parseAllDocuments }, { isBulkheadError, parseResource }] = await Promise.all([import('yaml'), loadApi()]);
+  const [{ LineCounter, parseAllDocuments }, { isBulkheadError, parseResource, findWorkloadKind }] = await Promise.all([import('yaml'), loadApi()]);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
   if (!Array.isArray(docs)) return [];
@@ -60,6 +62,11 @@ export async function parseManifest(text: string, source: string): Promise<Manif
     if (!isRecord(value)) throw new UserError(`${where}: must be an object with apiVersion, kind and metadata`);
     const absent = missing(value);
     if (absent) throw new UserError(`${where}: ${absent} is required`);
+    const workload = findWorkloadKind(String(value.kind));
+    if (workload && value.apiVersion === workload.apiVersion) {
+      out.push({ index: out.length + 1, line, kind: workload, object: value as unknown as Resource, defaultedSpec: value.spec, workload: true });
+      continue;
+    }
     let parsed: { def: KindDef; obj: Resource };
     try {
       parsed = parseResource(value);

@@ -58,6 +58,7 @@ export function buildProgram(
     .configureOutput({ writeOut: io.writeOut, writeErr: io.writeErr, outputError: (str, write) => write(oneLine(str)) })
     .option('--server <url>', 'API server URL (env BULKHEAD_SERVER; default http://127.0.0.1:8080)')
     .option('--token <token>', 'bearer token (env BULKHEAD_TOKEN)')
+    .option('-c, --cluster <cluster>', 'cluster for workload kinds (namespaces, pods, deployments, replicasets, services, endpoints)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--debug', 'print stack traces of unexpected errors');
   for (const c of topLevel) addCommand(program, c, onInvoke);

@@ -16,6 +16,7 @@ function compileGlobals(raw: Readonly<Record<string, unknown>>): GlobalOptions {
   return {
     server: typeof raw.server === 'string' ? raw.server : undefined,
     token: typeof raw.token === 'string' ? raw.token : undefined,
+    cluster: typeof raw.cluster === 'string' ? raw.cluster : undefined,
     output,
     debug: raw.debug === true,
   };

@@ -112,3 +112,35 @@ describe('auditIsolation', () => {
     ]);
   });
 });
+
+describe('auditIsolation over pods', () => {
+  const node = (name: string, cluster: string | undefined, tenantName: string): VirtualMachine => ({
+    ...vm(name, tenantName, 'low', 'shr-1'),
+    metadata: { name, ...(cluster ? { labels: { 'bulkhead.dev/cluster': cluster, 'bulkhead.dev/role': 'worker' } } : {}) },
+  });
+  const pod = (name: string, cluster: string, nodeName: string, phase = 'Running') => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: `${cluster}/default` },
+    spec: { containers: [{ name: 'c', image: 'nginx' }], nodeName },
+    status: { phase: phase as 'Running' },
+  });
+  const clusters = [
+    { apiVersion: API_VERSION, kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme' } },
+    { apiVersion: API_VERSION, kind: 'Cluster', metadata: { name: 'db' }, spec: { tenant: 'beta' } },
+  ];
+  const vms = [node('web-1', 'web', 'acme'), node('db-1', 'db', 'beta'), node('plain', undefined, 'acme'), node('fake', 'web', 'beta')];
+
+  it('accepts pods on their own cluster nodes and reports every other placement', () => {
+    const pods = [pod('ok', 'web', 'web-1'), pod('cross', 'web', 'db-1'), pod('bare', 'web', 'plain'), pod('tenant', 'web', 'fake'), pod('done', 'web', 'db-1', 'Succeeded')];
+    const report = auditIsolation(zones, hosts, vms, tenants, { pods, clusters });
+    expect(report.checkedPods).toBe(4);
+    const podViolations = report.violations.filter((v) => v.isolation === 'pods');
+    expect(podViolations.map((v) => v.reason)).toEqual([
+      'pod web/default/cross of cluster web runs on VM db-1 of cluster db',
+      'pod web/default/bare runs on VM plain, which is not a node of any cluster',
+      'pod web/default/tenant of tenant acme runs on VM fake of tenant beta',
+    ]);
+    expect(podViolations[0]).toMatchObject({ host: 'shr-1', zone: 'shr', isolation: 'pods', pods: ['web/default/cross'] });
+  });
+});

@@ -9,7 +9,8 @@ import { ApiError, type ApiClient } from '../client.js';
 import type { Context } from '../context.js';
 import { parseManifest, type ManifestDocument } from '../documents.js';
 import { UserError } from '../errors.js';
-import { requiredString } from '../flags.js';
+import { optionalString, requiredString } from '../flags.js';
+import { NAMESPACE_OPTIONS, requireCluster, workloadPath } from '../workloads.js';
 import { qualifiedName } from '../kinds.js';
 import { defineCommand } from '../spec.js';
 import { readFile } from 'node:fs/promises';
@@ -81,8 +82,33 @@ export async function applyOne(client: ApiClient, doc: ManifestDocument): Promis
   }
 }
 
+/** Creates or updates a workload object inside `cluster` (namespace from the document, else `ns`). */
+export async function applyWorkload(client: ApiClient, cluster: string, doc: ManifestDocument, ns: string): Promise<ApplyResult> {
+  const def = doc.kind;
+  const name = doc.object.metadata.name;
+  const namespace = def.kind === 'Namespace' ? undefined : (doc.object.metadata.namespace ?? ns);
+  const id = qualifiedName(def, name);
+  try {
+    return { id, action: 'created', object: await client.request<Resource>('POST', workloadPath(cluster, def, namespace), { body: doc.object }) };
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 409 && e.reason === 'AlreadyExists')) throw e;
+  }
+  for (let attempt = 1; ; attempt++) {
+    const current = await client.request<Resource>('GET', workloadPath(cluster, def, namespace, name));
+    const next = mergeForUpdate(current, doc);
+    if (!next) return { id, action: 'unchanged', object: current };
+    try {
+      return { id, action: 'configured', object: await client.request<Resource>('PUT', workloadPath(cluster, def, namespace, name), { body: next }) };
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && e.reason === 'Conflict' && attempt < CONFLICT_RETRIES) continue;
+      throw e;
+    }
+  }
+}
+
 interface ApplyInput {
   readonly file: string;
+  readonly namespace?: string;
 }
 
 async function readSource(ctx: Context, file: string): Promise<string> {
@@ -97,17 +123,17 @@ async function readSource(ctx: Context, file: string): Promise<string> {
 export const applyCommand = defineCommand<ApplyInput>({
   name: 'apply',
   description: 'Create or update objects from a YAML or JSON file (several --- documents allowed)',
-  options: [{ flags: '-f, --filename <file>', description: 'manifest file, or - for stdin', required: true }],
-  examples: ['bulkhead apply -f zones.yaml', 'cat vm.json | bulkhead apply -f -'],
-  parse: ({ opts }) => ({ file: requiredString(opts.filename, '--filename') }),
-  run: async (ctx, { file }) => {
+  options: [{ flags: '-f, --filename <file>', description: 'manifest file, or - for stdin', required: true }, NAMESPACE_OPTIONS[0]],
+  examples: ['bulkhead apply -f zones.yaml', 'cat vm.json | bulkhead apply -f -', 'bulkhead -c web apply -f app.yaml'],
+  parse: ({ opts }) => ({ file: requiredString(opts.filename, '--filename'), namespace: optionalString(opts.namespace, '--namespace') }),
+  run: async (ctx, { file, namespace }) => {
     const docs = await parseManifest(await readSource(ctx, file), file === '-' ? '<stdin>' : file);
     if (docs.length === 0) throw new UserError(`${file === '-' ? '<stdin>' : file}: no objects to apply`);
     const client = ctx.client();
     const results: ApplyResult[] = [];
     for (const doc of docs) {
       try {
-        results.push(await applyOne(client, doc));
+        results.push(doc.workload ? await applyWorkload(client, requireCluster(ctx.globals.cluster, doc.kind), doc, namespace ?? 'default') : await applyOne(client, doc));
       } catch (e) {
         // Say what was already done before the failing object, then fail with its reason.
         for (const r of results) ctx.log(`${r.id} ${r.action}`);

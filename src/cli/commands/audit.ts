@@ -23,6 +23,7 @@ export interface IsolationReport {
   readonly violations: readonly IsolationViolation[];
   readonly checkedHosts: number;
   readonly checkedVms: number;
+  readonly checkedPods?: number;
 }
 
 /** Renders an isolation report; exit 1 when there is any violation. */
@@ -31,7 +32,7 @@ export function isolationOutput(report: IsolationReport): Output {
   if (violations.length === 0) {
     return {
       type: 'message',
-      lines: [`no isolation violations (${report.checkedHosts} hosts, ${report.checkedVms} VMs checked)`],
+      lines: [`no isolation violations (${report.checkedHosts} hosts, ${report.checkedVms} VMs${report.checkedPods === undefined ? '' : `, ${report.checkedPods} pods`} checked)`],
       data: report,
       names: [],
     };

@@ -2,7 +2,7 @@
 import type { KindDef, Resource } from '../../api/index.js';
 import type { Context } from '../context.js';
 import { optionalPositiveInt, optionalString } from '../flags.js';
-import { resolveKind } from '../kinds.js';
+import { NAMESPACE_OPTIONS, requireCluster, resolveAnyKind, withNamespaceColumn, workloadPath } from '../workloads.js';
 import type { Output } from '../output.js';
 import { defineCommand, type OptionSpec, type RawInput } from '../spec.js';
 
@@ -13,6 +13,10 @@ export interface GetInput {
   readonly limit?: number;
   readonly continueToken?: string;
   readonly watch: boolean;
+  /** A workload kind (served inside the `-c` cluster). */
+  readonly workload?: boolean;
+  readonly namespace?: string;
+  readonly allNamespaces?: boolean;
 }
 
 /** The list options shared by `get`, `vm list` and `host list`. */
@@ -33,6 +37,7 @@ export function parseListInput(kind: KindDef, name: string | undefined, opts: Ra
 
 /** Runs a get: one object, one page, or all pages; then a watch when asked. */
 export async function runGet(ctx: Context, input: GetInput): Promise<Output> {
+  if (input.workload) return runWorkloadGet(ctx, input);
   const client = ctx.client();
   const { kind, name } = input;
   let items: Resource[];
@@ -57,6 +62,20 @@ export async function runGet(ctx: Context, input: GetInput): Promise<Output> {
   return { type: 'watch', kind, initial: items, events };
 }
 
+/** `get` of a workload kind inside the `-c` cluster: one namespace (-n, default "default") or all (-A). */
+async function runWorkloadGet(ctx: Context, input: GetInput): Promise<Output> {
+  const cluster = requireCluster(ctx.globals.cluster, input.kind);
+  const client = ctx.client();
+  const ns = input.allNamespaces ? undefined : (input.namespace ?? 'default');
+  const kind = input.allNamespaces && input.kind.kind !== 'Namespace' ? withNamespaceColumn(input.kind) : input.kind;
+  if (input.name !== undefined) {
+    const obj = await client.request<Resource>('GET', workloadPath(cluster, input.kind, ns ?? 'default', input.name));
+    return { type: 'resources', kind, items: [obj], single: true };
+  }
+  const list = await client.request<{ items?: Resource[] }>('GET', workloadPath(cluster, input.kind, ns), { query: { labelSelector: input.selector } });
+  return { type: 'resources', kind, items: list.items ?? [], single: false };
+}
+
 async function* filterByName<T extends { object: Resource }>(events: AsyncIterable<T>, name: string): AsyncGenerator<T> {
   for await (const ev of events) if (ev.object.metadata.name === name) yield ev;
 }
@@ -68,8 +87,13 @@ export const getCommand = defineCommand<GetInput>({
     { name: 'kind', description: 'kind: plural, singular or short name (vms, zone, ho, ...)', required: true },
     { name: 'name', description: 'object name' },
   ],
-  options: LIST_OPTIONS,
-  examples: ['bulkhead get zones', 'bulkhead get vm web-1 -o yaml', 'bulkhead get hosts -l rack=r1 -o wide', 'bulkhead get vms -w'],
-  parse: async ({ args, opts }) => parseListInput(await resolveKind(args[0] ?? ''), args[1], opts),
+  options: [...LIST_OPTIONS, ...NAMESPACE_OPTIONS],
+  examples: ['bulkhead get zones', 'bulkhead get vm web-1 -o yaml', 'bulkhead get hosts -l rack=r1 -o wide', 'bulkhead get vms -w', 'bulkhead -c web get pods -n shop -o wide', 'bulkhead -c web get deployments -A'],
+  parse: async ({ args, opts }) => {
+    const k = await resolveAnyKind(args[0] ?? '');
+    const base = parseListInput(k.def, args[1], opts);
+    if (!k.workload) return base;
+    return { ...base, workload: true, namespace: optionalString(opts.namespace, '--namespace'), allNamespaces: opts.allNamespaces === true };
+  },
   run: runGet,
 });

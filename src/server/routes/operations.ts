@@ -2,7 +2,7 @@
  * Operations beyond CRUD: fault injection on simulated hosts, the audit trail, the isolation audit.
  */
 import type { FastifyInstance } from 'fastify';
-import { BadRequestError, BulkheadError, ValidationError, type Host, type Tenant, type VirtualMachine, type Zone } from '../../api/index.js';
+import { BadRequestError, BulkheadError, ValidationError, type Host, type Pod, type Resource, type Tenant, type VirtualMachine, type Zone } from '../../api/index.js';
 import { hasFaultInjection } from '../../infra/index.js';
 import { auditIsolation } from '../../security/index.js';
 import type { ServerContext } from '../context.js';
@@ -44,12 +44,15 @@ export function registerOperationRoutes(app: FastifyInstance, ctx: ServerContext
 
   app.get('/audit/isolation', async (req) => {
     requireSome(ctx, req, 'get', 'isolation');
-    const [zones, hosts, vms, tenants] = await Promise.all([
+    const [zones, hosts, vms, tenants, pods, clusters] = await Promise.all([
       ctx.store.list<Zone>('Zone'),
       ctx.store.list<Host>('Host'),
       ctx.store.list<VirtualMachine>('VirtualMachine'),
       ctx.store.list<Tenant>('Tenant'),
+      ctx.store.list<Pod>('Pod'),
+      ctx.store.list<Resource<{ tenant?: string }>>('Cluster'),
     ]);
-    return auditIsolation(zones.items, hosts.items, vms.items, tenants.items);
+    // Pods too: each must run on a node VM of its own cluster and tenant.
+    return auditIsolation(zones.items, hosts.items, vms.items, tenants.items, { pods: pods.items, clusters: clusters.items });
   });
 }

@@ -1,0 +1,156 @@
+/**
+ * The simulated kubelets (kwok's role): a pod bound to a Running node VM goes Running after a
+ * modeled image pull and container start on the infrastructure clock, with seeded jitter. Pull
+ * time comes from an image-size heuristic (2-10 s; small base images ~2 s) and is skipped when the
+ * node already pulled that image. A pod whose node VM is Lost, Failed or gone becomes Failed
+ * (reason NodeLost) so its ReplicaSet replaces it; a pod on a draining node is evicted (deleted).
+ */
+import { NotFoundError, setCondition, type Pod, type PodStatus, type VirtualMachine } from '../../api/index.js';
+import { Random, type Clock } from '../../clock/index.js';
+import type { Informer, Reconciler, ReconcileResult } from '../../controllers/index.js';
+import { isDraining } from '../../scheduler/pods/index.js';
+import type { Store } from '../../store/index.js';
+import { objectKey, splitKey } from '../names.js';
+import type { WorkloadIndexes } from './indexes.js';
+import { isTerminal } from './pod-status.js';
+
+export const CONTAINER_START_MS = 1_000;
+const JITTER = 0.2;
+const LOST_PHASES = new Set(['Lost', 'Failed']);
+const SMALL_IMAGES = /(^|\/)(pause|busybox|alpine|distroless)[:@]?/;
+
+/** Modeled pull time of an image (before jitter): small base images 2 s, others 3-10 s by a stable hash. */
+export function imagePullMs(image: string): number {
+  if (SMALL_IMAGES.test(image)) return 2_000;
+  let h = 2166136261;
+  for (let i = 0; i < image.length; i++) h = Math.imul(h ^ image.charCodeAt(i), 16777619);
+  return 3_000 + ((h >>> 0) % 8) * 1_000;
+}
+
+/** A stable pod IP in 10.244.0.0/16 derived from the pod's uid. */
+export function podIp(uid: string): string {
+  let h = 0;
+  for (let i = 0; i < uid.length; i++) h = (Math.imul(h, 31) + uid.charCodeAt(i)) >>> 0;
+  return `10.244.${(h >>> 8) & 255}.${(h & 253) + 1}`;
+}
+
+export class KubeletSim implements Reconciler {
+  readonly name = 'kubelet-sim';
+  /** Pod key -> infra time its containers are up. */
+  private readonly startAt = new Map<string, number>();
+  /** Images pulled per node. */
+  private readonly pulled = new Map<string, Set<string>>();
+  private readonly rng: Random;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly infraClock: Clock,
+    private readonly pods: Informer<Pod>,
+    private readonly vms: Informer<VirtualMachine>,
+    private readonly idx: WorkloadIndexes,
+    private readonly enqueue: (key: string) => void,
+    seed: number,
+  ) {
+    this.rng = new Random(seed).fork('kubelet');
+    const podEvent = (p: Pod) => {
+      if (p.spec?.nodeName && !isTerminal(p) && p.status?.phase !== 'Running') enqueue(objectKey(p));
+    };
+    pods.addHandlers({ onAdd: podEvent, onUpdate: (_o, p) => podEvent(p), onDelete: (p) => void this.startAt.delete(objectKey(p)) });
+    const nodeEvent = (vm: VirtualMachine) => {
+      for (const k of this.idx.podsOnNode(vm.metadata.name)) enqueue(k);
+    };
+    vms.addHandlers({
+      onUpdate: (o, vm) => {
+        if (o.status?.phase !== vm.status?.phase || isDraining(o) !== isDraining(vm) || o.metadata.deletionTimestamp !== vm.metadata.deletionTimestamp) nodeEvent(vm);
+      },
+      onDelete: (vm) => {
+        this.pulled.delete(vm.metadata.name);
+        nodeEvent(vm);
+      },
+      onAdd: nodeEvent,
+    });
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.pods.get(name, namespace);
+    const nodeName = pod?.spec?.nodeName;
+    if (!pod || !nodeName || isTerminal(pod) || pod.metadata.deletionTimestamp) return;
+    const node = this.vms.get(nodeName);
+    if (!node || node.metadata.deletionTimestamp || LOST_PHASES.has(node.status?.phase ?? '')) return this.fail(pod, `node ${nodeName} is ${node ? node.status?.phase : 'gone'}`);
+    if (isDraining(node)) return this.evict(pod);
+    if (pod.status?.phase === 'Running' || node.status?.phase !== 'Running') return; // a node coming up enqueues its pods
+    let at = this.startAt.get(key);
+    if (at === undefined) {
+      const images = this.pulled.get(nodeName) ?? new Set<string>();
+      this.pulled.set(nodeName, images);
+      let ms = 0;
+      for (const c of pod.spec?.containers ?? []) {
+        if (images.has(c.image)) continue;
+        ms += this.rng.jitter(imagePullMs(c.image), JITTER);
+        images.add(c.image);
+      }
+      ms += this.rng.jitter(CONTAINER_START_MS, JITTER);
+      at = this.infraClock.now() + ms;
+      this.startAt.set(key, at);
+      this.infraClock.setTimeout(() => this.enqueue(key), ms);
+      return;
+    }
+    const left = at - this.infraClock.now();
+    if (left > 0) {
+      // A scaled clock's timer may fire a hair early: look again when the time has really come.
+      this.infraClock.setTimeout(() => this.enqueue(key), Math.max(1, left));
+      return;
+    }
+    this.startAt.delete(key);
+    await this.run(pod);
+  }
+
+  private async run(pod: Pod): Promise<void> {
+    const now = new Date(this.clock.now()).toISOString();
+    const prev: PodStatus = pod.status ?? {};
+    const containers = pod.spec?.containers ?? [];
+    let conditions = setCondition(prev.conditions, { type: 'Initialized', status: 'True', reason: '', message: '' }, now);
+    conditions = setCondition(conditions, { type: 'ContainersReady', status: 'True', reason: '', message: '' }, now);
+    conditions = setCondition(conditions, { type: 'Ready', status: 'True', reason: '', message: '' }, now);
+    const status: PodStatus = {
+      ...prev,
+      phase: 'Running',
+      startTime: now,
+      podIP: podIp(pod.metadata.uid ?? pod.metadata.name),
+      ready: `${containers.length}/${containers.length}`,
+      containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: true, state: 'running' as const })),
+      conditions,
+    };
+    await this.write(pod, status);
+  }
+
+  private async fail(pod: Pod, why: string): Promise<void> {
+    const now = new Date(this.clock.now()).toISOString();
+    const prev: PodStatus = pod.status ?? {};
+    const containers = pod.spec?.containers ?? [];
+    const status: PodStatus = {
+      ...prev,
+      phase: 'Failed',
+      reason: 'NodeLost',
+      message: `${why}; the pod's ReplicaSet replaces it on another node`,
+      ready: `0/${containers.length}`,
+      conditions: setCondition(prev.conditions, { type: 'Ready', status: 'False', reason: 'NodeLost', message: why }, now),
+    };
+    await this.write(pod, status);
+  }
+
+  private async evict(pod: Pod): Promise<void> {
+    await this.store.delete('Pod', pod.metadata.namespace ?? '', pod.metadata.name).catch((e: unknown) => {
+      if (!(e instanceof NotFoundError)) throw e;
+    });
+  }
+
+  private async write(pod: Pod, status: PodStatus): Promise<void> {
+    const { resourceVersion: _rv, ...meta } = pod.metadata;
+    await this.store.update({ ...pod, metadata: meta, status }, { subresource: 'status' }).catch((e: unknown) => {
+      if (!(e instanceof NotFoundError)) throw e;
+    });
+  }
+}
