@@ -69,6 +69,8 @@ export interface HostInfo {
   readonly sensitivityCounts: Int32Array;
   /** VMs on the host per tenant (only tenants with at least one VM). */
   readonly tenantCounts: ReadonlyMap<string, number>;
+  /** VMs on the host per spread group (e.g. the nodes of one cluster). */
+  readonly groupCounts: ReadonlyMap<string, number>;
 }
 
 /** The snapshot's mutable host record. */
@@ -90,6 +92,7 @@ export class HostRecord implements HostInfo {
   numa = new Float64Array(0);
   readonly sensitivityCounts = new Int32Array(SENSITIVITY_LEVELS.length);
   readonly tenantCounts = new Map<string, number>();
+  readonly groupCounts = new Map<string, number>();
   /** Keys of the VMs placed here, so a host removal or reshape can find them. */
   readonly vms = new Set<string>();
 

@@ -32,6 +32,7 @@ export {
 export { BalancedAllocation } from './plugins/balanced-allocation.js';
 export { CapacityFilter } from './plugins/capacity.js';
 export { FeaturesFilter } from './plugins/features.js';
+export { GroupSpread } from './plugins/group-spread.js';
 export { HostStateFilter } from './plugins/host-state.js';
 export { IsolationFilter } from './plugins/isolation.js';
 export { LeastAllocated } from './plugins/least-allocated.js';

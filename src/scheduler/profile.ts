@@ -7,6 +7,7 @@ import type { Profile } from './plugin.js';
 import { BalancedAllocation } from './plugins/balanced-allocation.js';
 import { CapacityFilter } from './plugins/capacity.js';
 import { FeaturesFilter } from './plugins/features.js';
+import { GroupSpread } from './plugins/group-spread.js';
 import { HostStateFilter } from './plugins/host-state.js';
 import { IsolationFilter } from './plugins/isolation.js';
 import { LeastAllocated } from './plugins/least-allocated.js';
@@ -39,6 +40,7 @@ export function defaultProfile(options: ProfileOptions = {}): Profile {
       { plugin: new LeastAllocated(), weight: 1 }, // spread load so one host's failure costs little
       { plugin: new BalancedAllocation(), weight: 1 }, // keep CPU and memory even so neither is stranded
       { plugin: numa, weight: 2 }, // NUMA locality is what a VM feels most; tight fits limit fragmentation
+      { plugin: new GroupSpread(), weight: 4 }, // a cluster's nodes on different hosts outweighs packing: one host failure costs one node
     ],
   };
 }

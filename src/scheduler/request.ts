@@ -34,7 +34,16 @@ export interface PlacementRequest {
   readonly zone?: string;
   /** Host features the VM needs: `requiredFeatures`, plus `sev-es` for encrypted memory. */
   readonly features: readonly string[];
+  /**
+   * Spread group: VMs of one group prefer different hosts (the nodes of one cluster, so that a
+   * host failure takes as few of them as possible). From the `bulkhead.dev/spread-group` label,
+   * else the `bulkhead.dev/cluster` label.
+   */
+  readonly group?: string;
 }
+
+export const SPREAD_GROUP_LABEL = 'bulkhead.dev/spread-group';
+export const CLUSTER_GROUP_LABEL = 'bulkhead.dev/cluster';
 
 /** The feature a host needs to run VMs with encrypted memory (AMD SEV-ES). */
 export const ENCRYPTED_MEMORY_FEATURE = 'sev-es';
@@ -50,6 +59,8 @@ export function compileRequest(vm: VirtualMachine, tenantSensitivity?: Sensitivi
   const features: string[] = [];
   if (spec.encryptedMemory === true) features.push(ENCRYPTED_MEMORY_FEATURE);
   for (const f of spec.requiredFeatures ?? []) if (!features.includes(f)) features.push(f);
+  const labels = vm.metadata.labels;
+  const group = labels?.[SPREAD_GROUP_LABEL] ?? labels?.[CLUSTER_GROUP_LABEL];
   return {
     key: vmKey(vm),
     tenant: spec.tenant,
@@ -59,6 +70,7 @@ export function compileRequest(vm: VirtualMachine, tenantSensitivity?: Sensitivi
     memoryMiB: spec.memoryMiB,
     ...(spec.zone !== undefined ? { zone: spec.zone } : {}),
     features,
+    ...(group !== undefined ? { group } : {}),
   };
 }
 

@@ -56,7 +56,7 @@ describe('explanation', () => {
     expect(e.topScores[0]?.host).toBe(host);
     const totals = e.topScores.map((s) => s.score);
     expect([...totals].sort((a, b) => b - a)).toEqual(totals);
-    for (const s of e.topScores) expect(Object.keys(s.scores).sort()).toEqual(['BalancedAllocation', 'LeastAllocated', 'NumaFit']);
+    for (const s of e.topScores) expect(Object.keys(s.scores).sort()).toEqual(['BalancedAllocation', 'GroupSpread', 'LeastAllocated', 'NumaFit']);
     expect(e.message).toMatch(new RegExp(`^placed on ${host} \\(NUMA \\d\\): 16/16 hosts evaluated, 8 feasible, score [\\d.]+; filtered: 8 InsufficientMemory$`));
   });
 
@@ -180,5 +180,27 @@ describe('determinism, sampling and rotation', () => {
     const chosen = new Set<string>();
     for (let seed = 0; seed < 40; seed++) chosen.add(placed(new Scheduler(s).schedule(makeVm('v'), { seed, startOffset: 0 })).host);
     expect(chosen.size).toBeGreaterThan(3);
+  });
+});
+
+describe('spread groups', () => {
+  const hosts = () => ClusterSnapshot.build({ hosts: Array.from({ length: 6 }, (_, i) => makeHost(`h-${i}`)), seed: 5 });
+  const inGroup = (name: string, group?: string) => {
+    const vm = makeVm(name, { cpus: 4, memoryMiB: 8 * GiB });
+    return group ? { ...vm, metadata: { ...vm.metadata, labels: { 'bulkhead.dev/cluster': group } } } : vm;
+  };
+
+  it("puts a cluster's nodes on different hosts while there are free hosts", () => {
+    const s = new Scheduler(hosts(), { seed: 9 });
+    const chosen = Array.from({ length: 6 }, (_, i) => placed(s.place(inGroup(`web-${i}`, 'web'))).host);
+    expect(new Set(chosen).size).toBe(6);
+    const seventh = placed(s.place(inGroup('web-6', 'web'))).host;
+    expect(chosen).toContain(seventh);
+  });
+
+  it('packs VMs without a group by NUMA fit, as before', () => {
+    const s = new Scheduler(hosts(), { seed: 9 });
+    const chosen = Array.from({ length: 4 }, (_, i) => placed(s.place(inGroup(`solo-${i}`))).host);
+    expect(new Set(chosen).size).toBeLessThan(4);
   });
 });

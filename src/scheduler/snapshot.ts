@@ -26,6 +26,8 @@ export interface PlacedVm {
   readonly cpus: number;
   readonly memoryMiB: number;
   readonly numa: readonly NumaShare[];
+  /** Spread group (VMs that should not share a host), if any. */
+  readonly group?: string;
 }
 
 export interface SnapshotInput {
@@ -172,6 +174,7 @@ export class ClusterSnapshot {
       memoryMiB: req.memoryMiB,
       numa,
       record: rec,
+      ...(req.group !== undefined ? { group: req.group } : {}),
     };
     this.placed.set(req.key, placed);
     this.account(placed, 1);
@@ -204,6 +207,11 @@ export class ClusterSnapshot {
     const t = (h.tenantCounts.get(p.tenant) ?? 0) + sign;
     if (t > 0) h.tenantCounts.set(p.tenant, t);
     else h.tenantCounts.delete(p.tenant);
+    if (p.group !== undefined) {
+      const g = (h.groupCounts.get(p.group) ?? 0) + sign;
+      if (g > 0) h.groupCounts.set(p.group, g);
+      else h.groupCounts.delete(p.group);
+    }
     if (sign > 0) h.vms.add(p.key);
     else h.vms.delete(p.key);
   }
