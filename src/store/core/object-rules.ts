@@ -4,7 +4,6 @@
  */
 import { ConflictError, ValidationError, formatKey, keyOf, type ObjectKey, type ObjectMeta, type Resource } from '../../api/index.js';
 import { randomUUID } from 'node:crypto';
-import { canonicalJson } from '../audit-chain.js';
 import type { DeleteOptions, UpdateOptions } from '../store.js';
 
 /** Mutable view used while building the next version of an object. */
@@ -59,8 +58,36 @@ function checkVersion(stored: Resource, given: string | undefined): void {
   }
 }
 
-function sameJson(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+/**
+ * Structural equality of JSON values, ignoring key order and keys whose value is undefined (what
+ * comparing canonical JSON gives), without building strings: this runs on every update.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') {
+    // undefined and a missing value serialise alike; NaN/Infinity serialise as null.
+    if (typeof a === 'number' && typeof b === 'number') return !Number.isFinite(a) && !Number.isFinite(b);
+    return false;
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] ?? null, bb[i] ?? null)) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let na = 0;
+  for (const k in ao) {
+    const v = ao[k];
+    if (v === undefined) continue;
+    na++;
+    if (!Object.prototype.hasOwnProperty.call(bo, k) || !sameJson(v, bo[k])) return false;
+  }
+  let nb = 0;
+  for (const k in bo) if (bo[k] !== undefined) nb++;
+  return na === nb;
 }
 
 /** What updating `stored` with `arg` at revision `rev` produces. */
