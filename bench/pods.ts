@@ -10,7 +10,7 @@
 import pino from 'pino';
 import type { Deployment, Pod, Resource, VirtualMachine } from '../src/api/index.js';
 import { RealClock, VirtualClock } from '../src/clock/index.js';
-import { Controller, Informer, type Reconciler } from '../src/controllers/index.js';
+import { ControllerSet, type Informer, type Reconciler } from '../src/controllers/index.js';
 import { openSqliteStore } from '../src/store/index.js';
 import { addWorkloadControllers } from '../src/workloads/index.js';
 import { intArg, summarize } from './bench-util.js';
@@ -59,20 +59,9 @@ async function main(): Promise<void> {
   }
   await store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: CLUSTER }, spec: { tenant: 'acme' } });
 
-  const informers = new Map<string, Informer>();
-  const controllers: Controller[] = [];
-  const informer = <T extends Resource>(kind: string): Informer<T> => {
-    let inf = informers.get(kind);
-    if (!inf) informers.set(kind, (inf = new Informer(store, kind)));
-    return inf as unknown as Informer<T>;
-  };
-  const addController = <R extends Reconciler>(build: (enq: (k: string) => void) => R, workers = 1): R => {
-    const box: { c?: Controller } = {};
-    const r = build((k) => box.c?.enqueue(k));
-    box.c = new Controller(r, clock, log, { workers });
-    controllers.push(box.c);
-    return r;
-  };
+  const set = new ControllerSet(store, clock, log);
+  const informer = <T extends Resource>(kind: string): Informer<T> => set.informer<T>(kind);
+  const addController = <R extends Reconciler>(build: (enq: (k: string) => void) => R, workers = 1): R => set.addController(build, workers);
   const ctl = addWorkloadControllers({ store, clock, infraClock: infra, log, seed: 1, informer, addController, onStart: () => undefined });
   let bound = 0;
   informer<Pod>('Pod').addHandlers({
@@ -81,8 +70,7 @@ async function main(): Promise<void> {
     },
   });
   informer<VirtualMachine>('VirtualMachine');
-  for (const inf of informers.values()) await inf.start();
-  for (const c of controllers) c.start();
+  await set.start();
 
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -111,8 +99,7 @@ async function main(): Promise<void> {
     `control-plane RSS: peak ${(peakRss / 2 ** 20).toFixed(0)} MiB, heap used ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   ];
   process.stdout.write(`${out.join('\n')}\n`);
-  for (const inf of informers.values()) inf.stop();
-  await Promise.all(controllers.map((c) => c.stop()));
+  await set.stop();
   await store.close();
 }
 

@@ -6,7 +6,7 @@
 import pino from 'pino';
 import type { Deployment, Pod, Resource, VirtualMachine } from '../api/index.js';
 import { VirtualClock } from '../clock/index.js';
-import { Controller, Informer, type Reconciler } from '../controllers/index.js';
+import { ControllerSet, type Informer, type Reconciler } from '../controllers/index.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { addWorkloadControllers, type WorkloadControllers } from './controllers/wiring.js';
 import { nodeVm, type NodeOpts } from '../scheduler/pods/fixtures.test-util.js';
@@ -29,23 +29,11 @@ export async function startHarness(seed = 1): Promise<Harness> {
   const clock = new VirtualClock(Date.UTC(2026, 0, 1));
   const store = await openSqliteStore({ path: ':memory:', now: () => clock.now() });
   const log = pino({ level: 'silent' });
-  const informers = new Map<string, Informer>();
-  const controllers: Controller[] = [];
-  const informer = <T extends Resource>(kind: string): Informer<T> => {
-    let inf = informers.get(kind);
-    if (!inf) informers.set(kind, (inf = new Informer(store, kind)));
-    return inf as unknown as Informer<T>;
-  };
-  const addController = <R extends Reconciler>(build: (enq: (k: string) => void) => R, workers = 1): R => {
-    const box: { c?: Controller } = {};
-    const r = build((k) => box.c?.enqueue(k));
-    box.c = new Controller(r, clock, log, { workers, maxRetryDelayMs: 1000 });
-    controllers.push(box.c);
-    return r;
-  };
+  const set = new ControllerSet(store, clock, log, { maxRetryDelayMs: 1000 });
+  const informer = <T extends Resource>(kind: string): Informer<T> => set.informer<T>(kind);
+  const addController = <R extends Reconciler>(build: (enq: (k: string) => void) => R, workers = 1): R => set.addController(build, workers);
   const ctl = addWorkloadControllers({ store, clock, infraClock: clock, log, seed, informer, addController, onStart: () => undefined });
-  for (const inf of informers.values()) await inf.start();
-  for (const c of controllers) c.start();
+  await set.start();
   const h: Harness = {
     store,
     clock,
@@ -73,8 +61,7 @@ export async function startHarness(seed = 1): Promise<Harness> {
         },
       }),
     async stop() {
-      for (const inf of informers.values()) inf.stop();
-      await Promise.all(controllers.map((c) => c.stop()));
+      await set.stop();
       await store.close();
     },
   };

@@ -2,3 +2,4 @@
 export * from './informer.js';
 export * from './work-queue.js';
 export * from './controller.js';
+export * from './controller-set.js';
