@@ -62,10 +62,10 @@ function formatMicros(us: number): string {
   return `${(us / 1_000_000).toFixed(2)}s`;
 }
 
-/** The placement explanation of a VirtualMachine. */
-export function placementSection(p: PlacementExplanation, numaNodes: readonly number[] | undefined): string[] {
+/** The placement explanation of a VirtualMachine (candidates are hosts) or a Pod (candidates are nodes). */
+export function placementSection(p: PlacementExplanation, numaNodes: readonly number[] | undefined, candidates: 'hosts' | 'nodes' = 'hosts'): string[] {
   const out = ['Placement:'];
-  out.push(field('Evaluated', `${p.evaluated} hosts, ${p.feasible} feasible`, '  '));
+  out.push(field('Evaluated', `${p.evaluated} ${candidates}, ${p.feasible} feasible`, '  '));
   const filtered = Object.entries(p.filtered ?? {}).sort((a, b) => b[1] - a[1]);
   if (filtered.length === 0) out.push(field('Filtered', NONE, '  '));
   else {
@@ -78,7 +78,7 @@ export function placementSection(p: PlacementExplanation, numaNodes: readonly nu
   else {
     const plugins = [...new Set(top.flatMap((t) => Object.keys(t.scores ?? {})))];
     const rows = top.map((t) => [t.host === p.chosen ? `${t.host} *` : t.host, String(t.score), ...plugins.map((pl) => formatValue(t.scores?.[pl]))]);
-    out.push('  Top scores:', ...formatTable(['HOST', 'SCORE', ...plugins.map((pl) => pl.toUpperCase())], rows).trimEnd().split('\n').map((l) => `    ${l}`));
+    out.push('  Top scores:', ...formatTable([candidates === 'nodes' ? 'NODE' : 'HOST', 'SCORE', ...plugins.map((pl) => pl.toUpperCase())], rows).trimEnd().split('\n').map((l) => `    ${l}`));
   }
   const numa = numaNodes && numaNodes.length ? ` (NUMA nodes ${numaNodes.join(',')})` : '';
   out.push(field('Chosen', p.chosen ? `${p.chosen}${numa}` : NONE, '  '));
@@ -117,7 +117,7 @@ export function describeText(def: KindDef, obj: Resource, now: number = Date.now
     lines.push('');
     if (isRec(placement)) {
       const numa = Array.isArray(status.numaNodes) ? (status.numaNodes as number[]) : undefined;
-      lines.push(...placementSection(placement as unknown as PlacementExplanation, numa));
+      lines.push(...placementSection(placement as unknown as PlacementExplanation, numa, def.kind === 'Pod' ? 'nodes' : 'hosts'));
     } else lines.push('Placement:', '  not yet scheduled');
   }
   return `${lines.join('\n')}\n`;
