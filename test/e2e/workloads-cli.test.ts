@@ -70,7 +70,7 @@ describe('bulkhead -c web', () => {
     expect(wide[0]).toMatch(/^NAME +READY +STATUS +NODE +HOST +IP +QOS +AGE$/);
     const podName = (wide[1] ?? '').split(/\s+/)[0] ?? '';
     const d = await cli(['-c', 'web', 'describe', 'pod', `shop/${podName}`]);
-    expect(d.stdout).toMatch(/Placement:\n +Evaluated: +2 hosts, 2 feasible/);
+    expect(d.stdout).toMatch(/Placement:\n +Evaluated: +2 nodes, 2 feasible/);
     expect(d.stdout).toMatch(/Chosen: +web-w\d/);
     const deps = await cli(['-c', 'web', 'get', 'deployments', '-A']);
     expect(deps.stdout).toMatch(/^NAMESPACE +NAME +DESIRED/);
