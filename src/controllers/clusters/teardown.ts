@@ -1,6 +1,6 @@
 /**
- * Cluster deletion: every VM the cluster owns is deleted (a VM still being created is deleted as
- * soon as its create lands), then its persistent disks, then the finalizer goes and with it the
+ * Cluster deletion: the workloads inside it are deleted, then every VM the cluster owns (a VM still
+ * being created is deleted as soon as its create lands), then its persistent disks, then the finalizer goes and with it the
  * Cluster. Deleting during creation is the same path: creation stops, everything is released.
  */
 import type { Cluster, VirtualMachine } from '../../api/index.js';
@@ -8,6 +8,7 @@ import type { Driver } from '../../infra/index.js';
 import type { Store } from '../../store/index.js';
 import type { EventRecorder } from './events.js';
 import { CLUSTER_FINALIZER } from './nodes.js';
+import { deleteClusterWorkloads } from './workload-cleanup.js';
 import type { Ops } from './work.js';
 
 export interface TeardownDeps {
@@ -29,6 +30,8 @@ export async function teardown(c: Cluster, vms: ReadonlyMap<string, VirtualMachi
     c = await d.store.update({ ...c, metadata, status: { ...c.status, lastAction: { type: 'delete', state: 'in progress', description, startedAt: d.nowIso } } }, { subresource: 'status' });
     await d.events.record(c, 'Normal', 'DeleteStarted', description);
   }
+  // Workloads first: nothing inside the cluster may outlive it (or be inherited by a namesake).
+  if ((await deleteClusterWorkloads(d.store, c.metadata.name)) > 0) return false;
   for (const vm of vms.values()) if (!vm.metadata.deletionTimestamp) await d.ops.deleteVm(vm.metadata.name);
   if (vms.size > 0) return false;
   for (const diskId of Object.values(c.status?.disks ?? {})) await d.driver.deleteDisk(diskId);

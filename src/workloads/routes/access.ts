@@ -5,7 +5,7 @@
  * `req.auditInfo` so mutations and denials are audited.
  */
 import type { FastifyRequest } from 'fastify';
-import { AlreadyExistsError, ForbiddenError, NotFoundError, type Resource } from '../../api/index.js';
+import { AlreadyExistsError, ConflictError, ForbiddenError, NotFoundError, type Resource } from '../../api/index.js';
 import type { RouteContext } from '../../platform/extension.js';
 import { principalOf } from '../../server/authz.js';
 
@@ -27,7 +27,11 @@ export async function authorize(ctx: RouteContext, req: FastifyRequest, cluster:
     if (!ctx.authorizer.allows(p, 'get', 'clusters', undefined)) req.auditInfo.reason = `cluster "${cluster}" not visible`;
     throw new NotFoundError('Cluster', cluster);
   }
-  if (ctx.authorizer.allows(p, verb, plural, tenant)) return { cluster, tenant };
+  if (ctx.authorizer.allows(p, verb, plural, tenant)) {
+    if (obj.metadata.deletionTimestamp && (verb === 'create' || verb === 'update'))
+      throw new ConflictError(`cluster "${cluster}" is being deleted; nothing new can be put in it`);
+    return { cluster, tenant };
+  }
   const reason = `user "${p.user}" cannot ${verb} ${plural} in cluster "${cluster}" (tenant "${tenant ?? ''}")`;
   req.auditInfo.reason = reason;
   const canSee = ctx.authorizer.allows(p, 'get', 'clusters', tenant) || ctx.authorizer.allows(p, 'get', plural, tenant);
