@@ -37,6 +37,8 @@ export class PodScheduler {
   private readonly state = new PodCycleState();
   private readonly now: () => number;
   private decisions = 0;
+  /** Feasible nodes of the current decision, reused across decisions (no allocation per pod). */
+  private candidates: NodeInfo[] = [];
 
   constructor(
     readonly snapshot: PodSnapshot,
@@ -72,18 +74,24 @@ export class PodScheduler {
     const filters = profile.filters;
     let found = 0;
     let evaluated = 0;
-    for (let i = 0; i < n && found < want; i++) {
-      const node = nodes[(start + i) % n] as NodeInfo;
+    const candidates = this.candidates.length >= n ? this.candidates : (this.candidates = new Array<NodeInfo>(Math.max(n, 16)));
+    const nf = filters.length;
+    for (let i = 0, idx = start; i < n && found < want; i++, idx++) {
+      if (idx >= n) idx -= n;
+      const node = nodes[idx] as NodeInfo;
       evaluated++;
       let pass = true;
-      for (let f = 0; f < filters.length; f++) {
+      for (let f = 0; f < nf; f++) {
         const st = (filters[f] as (typeof filters)[number]).filter(state, req, node);
         if (st.code === 'Success') continue;
         filtered.set(st.reason, (filtered.get(st.reason) ?? 0) + 1);
         pass = false;
         break;
       }
-      if (pass) feasible[found++] = i;
+      if (pass) {
+        feasible[found] = i;
+        candidates[found++] = node;
+      }
     }
     this.snapshot.takeStart(req.cluster, evaluated);
     const filteredRec = Object.fromEntries(filtered);
@@ -91,13 +99,13 @@ export class PodScheduler {
     if (found === 0) {
       return { ok: false, explanation: { ...base, feasible: 0, topScores: [], durationMicros: Math.round((this.now() - t0) * 1000), message: podFailureMessage(n, filteredRec) } };
     }
-    const at = (i: number) => nodes[(start + (feasible[i] as number)) % n] as NodeInfo;
+    const at = (i: number) => candidates[i] as NodeInfo;
     const totals = state.totals;
     totals.fill(0, 0, found);
     for (let p = 0; p < profile.scores.length; p++) {
       const { plugin, weight } = profile.scores[p] as (typeof profile.scores)[number];
       const row = state.scores[p] as Float64Array;
-      for (let i = 0; i < found; i++) row[i] = plugin.score(state, req, at(i));
+      for (let i = 0; i < found; i++) row[i] = plugin.score(state, req, candidates[i] as NodeInfo);
       plugin.normalize?.(row, found);
       for (let i = 0; i < found; i++) totals[i] = (totals[i] as number) + weight * (row[i] as number);
     }
