@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   await set.stop();
+  process.stderr.write(`  store revision at the end: ${await store.revision()}\n`);
   await store.close();
 }
 
