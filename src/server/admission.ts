@@ -121,10 +121,15 @@ export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource
 
 /** A registry project belongs to an existing tenant, for good. */
 async function admitProject(ctx: ServerContext, obj: Resource, old: Resource | undefined): Promise<Resource> {
-  const spec = (obj.spec ?? {}) as { tenant?: string };
+  const spec = (obj.spec ?? {}) as { tenant?: string; members?: readonly { kind?: string; name?: string }[] };
   if (old) immutable(old.spec as Record<string, unknown>, obj.spec as Record<string, unknown>, ['tenant'], 'Project', obj.metadata.name);
   else if (!spec.tenant || !(await ctx.store.tryGet('Tenant', '', spec.tenant)))
     throw ValidationError.field('spec.tenant', `tenant "${spec.tenant ?? ''}" does not exist`, { kind: 'Project', name: obj.metadata.name });
+  // Users must exist (as Harbor requires); groups come from the identity source and are not checked.
+  for (const [i, m] of (spec.members ?? []).entries()) {
+    if (m.kind === 'User' && m.name && !(await ctx.store.tryGet('User', '', m.name)))
+      throw ValidationError.field(`spec.members[${i}].name`, `user "${m.name}" does not exist`, { kind: 'Project', name: obj.metadata.name });
+  }
   return obj;
 }
 

@@ -27,6 +27,17 @@ describe('project admission', () => {
     expect(r.body.message).toMatch(/spec\.tenant: field is immutable/);
   });
 
+  it('refuses a member who is not a user, naming the field', async () => {
+    await createProject(run, 'members', 'acme');
+    const cur = await run.admin.get<{ metadata: { resourceVersion: string }; spec: Record<string, unknown> }>(`${V1}/projects/members`);
+    const r = await run.admin.put<{ message: string }>(`${V1}/projects/members`, {
+      ...project('members', 'acme'),
+      spec: { ...cur.body.spec, members: [{ kind: 'User', name: 'nobody', role: 'developer' }] },
+    });
+    expect(r.status).toBe(422);
+    expect(r.body.message).toMatch(/spec\.members\[0\]\.name: user "nobody" does not exist/);
+  });
+
   it('refuses to delete a project that holds repositories, and deletes an empty one', async () => {
     await createProject(run, 'full', 'acme');
     await Oci.bearer(run.platform.url, run.platform.adminToken).pushImage('full/app', 'v1');

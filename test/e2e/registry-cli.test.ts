@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, runCli } from '../cli/spawn-cli.js';
 import { V1, startTestPlatform, tenant, type Running } from './harness.js';
-import { Oci } from './registry-client.js';
+import { Oci, createUser } from './registry-client.js';
 
 let run: Running;
 let env: Record<string, string>;
@@ -27,6 +27,9 @@ describe('bulkhead project and robot', () => {
     expect(c.stdout).toContain('project/acme-web created (public)');
     const l = await cli(['project', 'list']);
     expect(l.stdout).toMatch(/acme-web\s+acme\s+true/);
+    const ghost = await cli(['project', 'member', 'add', 'acme-web', '--user', 'dana', '--role', 'developer']);
+    expect(ghost.code).toBe(1); // dana is not a user yet
+    await createUser(run, 'dana', 'dana-secret-pw');
     const m = await cli(['project', 'member', 'add', 'acme-web', '--user', 'dana', '--role', 'developer']);
     expect(m.code, m.stderr).toBe(0);
     const p = await run.admin.get<{ spec: { members: unknown[]; quota: unknown } }>(`${V1}/projects/acme-web`);
