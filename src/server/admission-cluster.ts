@@ -75,6 +75,9 @@ export async function admitCluster(ctx: Pick<ServerContext, 'store'>, c: Cluster
   const planObj = await ctx.store.tryGet<Plan>('Plan', '', spec.plan);
   if (!planObj?.spec) throw ValidationError.field('spec.plan', `plan "${spec.plan}" does not exist`, ctxt);
   const plan = defaultPlanSpec(planObj.spec);
+  const allowed = tenant.spec.zones;
+  if (!old && plan.zones?.length && allowed && !plan.zones.some((z) => allowed.includes(z)))
+    throw ValidationError.field('spec.plan', `plan "${spec.plan}" places nodes in zones ${plan.zones.join(', ')}, none of which tenant "${spec.tenant}" may use (${allowed.join(', ')})`, ctxt);
   const version = spec.kubernetesVersion ?? old?.spec?.kubernetesVersion ?? plan.kubernetesVersions[0];
   if (version === undefined || !plan.kubernetesVersions.includes(version))
     throw ValidationError.field('spec.kubernetesVersion', `version "${version}" is not offered by plan "${spec.plan}" (${plan.kubernetesVersions.join(', ')})`, ctxt);

@@ -40,6 +40,17 @@ describe('cluster admission', () => {
     expect(r.body.message).toMatch(message);
   });
 
+  it("refuses a plan whose zones the tenant may not use, naming them", async () => {
+    const small = await run.admin.get<{ spec: Record<string, unknown> }>(`${V1}/plans/small`);
+    const zonal = { apiVersion: 'bulkhead.dev/v1', kind: 'Plan', metadata: { name: 'zonal-a' }, spec: { ...small.body.spec, zones: ['zone-a'] } };
+    expect((await run.admin.post(`${V1}/plans`, zonal)).status).toBe(201);
+    const bOnly = { apiVersion: 'bulkhead.dev/v1', kind: 'Tenant', metadata: { name: 'bonly' }, spec: { sensitivity: 'low', zones: ['zone-b'] } };
+    expect((await run.admin.post(`${V1}/tenants`, bOnly)).status).toBe(201);
+    const r = await run.admin.post<{ message: string }>(`${V1}/clusters`, cluster('z', { tenant: 'bonly', plan: 'zonal-a', workers: 1 }));
+    expect(r.status).toBe(422);
+    expect(r.body.message).toMatch(/plan "zonal-a" places nodes in zones zone-a, none of which tenant "bonly" may use \(zone-b\)/);
+  });
+
   it('refuses a taken name and a cluster beyond the count quota, with the numbers', async () => {
     expect((await run.admin.post(`${V1}/clusters`, cluster('a1', { tenant: 'acme', plan: 'small', workers: 1 }))).status).toBe(201);
     const taken = await run.admin.post<{ reason: string }>(`${V1}/clusters`, cluster('a1', { tenant: 'acme', plan: 'small', workers: 1 }));

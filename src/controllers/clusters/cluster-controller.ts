@@ -196,7 +196,7 @@ export class ClusterController implements Reconciler {
     }
     const tenant = this.inf.tenants.get(spec.tenant);
     const current = st.kubernetesVersion ? { version: st.kubernetesVersion, stemcell: st.stemcell ?? DEFAULT_STEMCELL } : target;
-    const w: Work = { cluster: c, plan, now, nowIso, st, vms: this.vmsOf(c), slots, target, current, tenantSensitivity: tenant?.spec?.sensitivity, ops: this.ops, events };
+    const w: Work = { cluster: c, plan, now, nowIso, st, vms: this.vmsOf(c), slots, target, current, tenantSensitivity: tenant?.spec?.sensitivity, ...(tenant?.spec?.zones ? { tenantZones: tenant.spec.zones } : {}), ops: this.ops, events };
     monitorHealth(w);
     scheduleUpgrade(w);
     await stepReplacements(w);

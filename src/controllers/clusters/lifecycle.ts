@@ -13,7 +13,7 @@ export async function createMissing(w: Work): Promise<void> {
     if (w.vms.has(slot.name) || w.st.replacing[slot.name]) continue;
     const diskId = w.st.disks[slot.name];
     if (!diskId) continue; // its disk is being created
-    await w.ops.createVm(nodeVm(w.cluster, w.plan, slot, w.current, diskId, w.tenantSensitivity));
+    await w.ops.createVm(nodeVm(w.cluster, w.plan, slot, w.current, diskId, w.tenantSensitivity, w.tenantZones));
   }
 }
 

@@ -65,9 +65,17 @@ export function sameVersion(a: NodeVersion, b: NodeVersion): boolean {
 }
 
 /** The VM object of one slot: owned by the cluster, sized by the plan, with the slot's disk and the tenant's sensitivity. */
-export function nodeVm(cluster: Cluster, plan: PlanSpec, slot: Slot, v: NodeVersion, diskId: string | undefined, sensitivity: Sensitivity | undefined): VirtualMachine {
+export function nodeVm(
+  cluster: Cluster,
+  plan: PlanSpec,
+  slot: Slot,
+  v: NodeVersion,
+  diskId: string | undefined,
+  sensitivity: Sensitivity | undefined,
+  tenantZones?: readonly string[],
+): VirtualMachine {
   const size = slot.role === 'control-plane' ? plan.controlPlaneVm : plan.workerVm;
-  const zone = plan.zones?.length ? plan.zones[slot.index % plan.zones.length] : undefined;
+  const zone = nodeZone(plan.zones, tenantZones, slot.index);
   return {
     apiVersion: API_VERSION,
     kind: 'VirtualMachine',
@@ -95,6 +103,16 @@ export function nodeVm(cluster: Cluster, plan: PlanSpec, slot: Slot, v: NodeVers
       ...(diskId ? { persistentDisks: [{ diskId }] } : {}),
     },
   };
+}
+
+/**
+ * The zone a node slot is pinned to: the plan's zones that the tenant may use, round-robin by slot
+ * index (BOSH spreads instances over AZs this way). No pin when the plan names no zones; when it
+ * names only zones the tenant may not use, admission has refused the cluster already.
+ */
+export function nodeZone(planZones: readonly string[] | undefined, tenantZones: readonly string[] | undefined, index: number): string | undefined {
+  const usable = (planZones ?? []).filter((z) => !tenantZones || tenantZones.includes(z));
+  return usable.length ? usable[index % usable.length] : undefined;
 }
 
 /** True when the VM carries the cordon and drain marks. */

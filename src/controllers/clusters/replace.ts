@@ -112,7 +112,7 @@ export async function stepReplacements(w: Work): Promise<void> {
       case 'deleting':
         if (vm && !vm.metadata.deletionTimestamp) await w.ops.deleteVm(name);
         if (vm) break;
-        await w.ops.createVm(nodeVm(w.cluster, w.plan, slot, r.reason === 'upgrade' ? w.target : w.current, w.st.disks[name], w.tenantSensitivity));
+        await w.ops.createVm(nodeVm(w.cluster, w.plan, slot, r.reason === 'upgrade' ? w.target : w.current, w.st.disks[name], w.tenantSensitivity, w.tenantZones));
         next('creating');
         break;
       case 'creating': {

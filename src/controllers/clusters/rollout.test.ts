@@ -1,7 +1,7 @@
 // Rolling-upgrade order: control plane one at a time, then canaries, then max-in-flight windows.
 import { describe, expect, it } from 'vitest';
 import type { PlanUpdate } from '../../api/index.js';
-import { slotName, type Slot } from './nodes.js';
+import { nodeZone, slotName, type Slot } from './nodes.js';
 import { nextRolloutStep } from './rollout.js';
 
 const slots = (cp: number, workers: number): Slot[] => [
@@ -47,5 +47,14 @@ describe('nextRolloutStep', () => {
     const workersOnly = new Set(['c-worker-1', 'c-worker-2', 'c-worker-3']);
     const step = nextRolloutStep({ slots: all, outdated: workersOnly, inFlight: new Set(['c-worker-0']), update: { canaries: 1, maxInFlight: 3 } });
     expect(step).toEqual({ start: [], canary: true });
+  });
+});
+
+describe('node zones', () => {
+  it("spread a cluster's nodes over the plan's zones the tenant may use, round-robin", () => {
+    expect([0, 1, 2, 3].map((i) => nodeZone(['a', 'b', 'c'], undefined, i))).toEqual(['a', 'b', 'c', 'a']);
+    expect([0, 1, 2].map((i) => nodeZone(['a', 'b', 'c'], ['b', 'c'], i))).toEqual(['b', 'c', 'b']);
+    expect(nodeZone(undefined, ['b'], 0)).toBeUndefined();
+    expect(nodeZone(['a'], ['b'], 0)).toBeUndefined();
   });
 });

@@ -81,6 +81,8 @@ export interface Work {
   /** What the cluster runs now (the last successful create or upgrade); the target before that. */
   readonly current: NodeVersion;
   readonly tenantSensitivity: Sensitivity | undefined;
+  /** Zones the tenant may use; undefined means any. */
+  readonly tenantZones?: readonly string[];
   readonly ops: Ops;
   /** Events to record once the status is saved. */
   readonly events: [EventType, string, string][];
