@@ -14,6 +14,8 @@ import { FsBlobStore } from './fs-blob-store.js';
 import { registerRobotRoutes } from './http/robot-routes.js';
 import { registerV2Routes } from './http/v2-routes.js';
 import { RegistryMetadata } from './metadata.js';
+// scan hook: on-demand vulnerability scan route (src/registry/scan)
+import { registerScanRoutes } from './scan/routes.js';
 import { SessionTokens } from './session-tokens.js';
 
 export const registryExtension: PlatformExtension = {
@@ -32,5 +34,7 @@ export const registryExtension: PlatformExtension = {
     };
     registerV2Routes(app, rc);
     registerRobotRoutes(app, ctx, meta);
+    // scan hook: POST /registry/v1/scan, advisories from <data>/registry/osv
+    registerScanRoutes(app, rc);
   },
 };
