@@ -14,27 +14,53 @@ import { FsBlobStore } from './fs-blob-store.js';
 import { registerRobotRoutes } from './http/robot-routes.js';
 import { registerV2Routes } from './http/v2-routes.js';
 import { RegistryMetadata } from './metadata.js';
-// scan hook: on-demand vulnerability scan route (src/registry/scan)
-import { registerScanRoutes } from './scan/routes.js';
+import { BackgroundScanner } from './scan/reports.js';
+// scan hook: vulnerability scan routes (src/registry/scan)
+import { advisoriesFrom, registerScanRoutes } from './scan/routes.js';
 import { SessionTokens } from './session-tokens.js';
 
-export const registryExtension: PlatformExtension = {
-  name: 'registry',
-  selfAuthenticatedPrefixes: ['/v2/', '/v2'],
-  routes(app, ctx) {
-    const root = join(ctx.dataDir, 'registry');
-    const sessions = new SessionTokens(join(root, 'token.key'), ctx.store);
-    const meta = new RegistryMetadata(ctx.store);
-    const rc = {
-      route: ctx,
-      blobs: new FsBlobStore(root),
-      meta,
-      creds: new CredentialChecker(ctx.store, ctx.tokens, ctx.clock, sessions),
-      sessions,
-    };
-    registerV2Routes(app, rc);
-    registerRobotRoutes(app, ctx, meta);
-    // scan hook: POST /registry/v1/scan, advisories from <data>/registry/osv
-    registerScanRoutes(app, rc);
-  },
-};
+export interface RegistryExtensionOptions {
+  /** Scan every pushed image in the background and store the report (default true). */
+  readonly scanOnPush?: boolean;
+}
+
+export function createRegistryExtension(opts: RegistryExtensionOptions = {}): PlatformExtension {
+  return {
+    name: 'registry',
+    selfAuthenticatedPrefixes: ['/v2/', '/v2'],
+    routes(app, ctx) {
+      const root = join(ctx.dataDir, 'registry');
+      const sessions = new SessionTokens(join(root, 'token.key'), ctx.store);
+      const meta = new RegistryMetadata(ctx.store);
+      const blobs = new FsBlobStore(root);
+      const advisories = advisoriesFrom(join(root, 'osv'));
+      const scanner =
+        opts.scanOnPush === false
+          ? undefined
+          : new BackgroundScanner({
+              blobs,
+              meta,
+              advisories,
+              now: () => ctx.clock.now(),
+              record: (rec) => ctx.auditor.record(rec),
+              warn: (obj, msg) => ctx.log.warn(obj, msg),
+            });
+      const rc = {
+        route: ctx,
+        blobs,
+        meta,
+        creds: new CredentialChecker(ctx.store, ctx.tokens, ctx.clock, sessions),
+        sessions,
+        advisories,
+        ...(scanner ? { scanner } : {}),
+      };
+      if (scanner) app.addHook('onClose', () => scanner.drain());
+      registerV2Routes(app, rc);
+      registerRobotRoutes(app, ctx, meta);
+      // scan hook: POST/GET /registry/v1/scan, advisories from <data>/registry/osv
+      registerScanRoutes(app, rc);
+    },
+  };
+}
+
+export const registryExtension: PlatformExtension = createRegistryExtension();

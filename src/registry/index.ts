@@ -1,5 +1,5 @@
 /** The image registry: OCI Distribution under /v2, projects, robot accounts, the blob store. */
-export { registryExtension } from './extension.js';
+export { createRegistryExtension, registryExtension, type RegistryExtensionOptions } from './extension.js';
 export type { BlobStore, BlobInfo, UploadState } from './blob-store.js';
 export { FsBlobStore } from './fs-blob-store.js';
 export { RegistryMetadata } from './metadata.js';

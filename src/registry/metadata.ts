@@ -12,12 +12,15 @@ import {
   MANIFEST_KIND,
   PROJECT_BLOB_KIND,
   REPOSITORY_KIND,
+  SCAN_REPORT_KIND,
   TAG_KIND,
   internal,
   type BlobLink,
   type ManifestRecord,
   type ManifestSpec,
   type ProjectBlob,
+  type ScanReportRecord,
+  type ScanReportSpec,
   type TagRecord,
 } from './metadata-kinds.js';
 import type { RepoName } from './names.js';
@@ -64,6 +67,23 @@ export class RegistryMetadata {
 
   manifest(repo: RepoName, digest: string): Promise<ManifestRecord | undefined> {
     return this.store.tryGet<ManifestRecord>(MANIFEST_KIND, repo.full, digest);
+  }
+
+  scanReport(repo: RepoName, digest: string): Promise<ScanReportRecord | undefined> {
+    return this.store.tryGet<ScanReportRecord>(SCAN_REPORT_KIND, repo.full, digest);
+  }
+
+  /** Stores (replaces) the latest scan report of `digest` in `repo`; false when the manifest is gone. */
+  putScanReport(repo: RepoName, digest: string, spec: ScanReportSpec): Promise<boolean> {
+    return withRetry(() =>
+      this.store.transaction(async (tx) => {
+        if (!(await tx.tryGet(MANIFEST_KIND, repo.full, digest))) return false;
+        const old = await tx.tryGet<ScanReportRecord>(SCAN_REPORT_KIND, repo.full, digest);
+        if (old) await tx.update<ScanReportRecord>({ ...old, metadata: { ...old.metadata, resourceVersion: undefined }, spec });
+        else await tx.create(internal(SCAN_REPORT_KIND, repo.full, digest, spec));
+        return true;
+      }),
+    );
   }
 
   async resolveTag(repo: RepoName, tag: string): Promise<string | undefined> {
@@ -181,6 +201,7 @@ export class RegistryMetadata {
         const tags = await tx.list<TagRecord>(TAG_KIND, { namespace: repo.full });
         for (const t of tags.items) if (t.spec?.digest === digest) await tx.delete(TAG_KIND, repo.full, t.metadata.name);
         await tx.delete(MANIFEST_KIND, repo.full, digest);
+        if (await tx.tryGet(SCAN_REPORT_KIND, repo.full, digest)) await tx.delete(SCAN_REPORT_KIND, repo.full, digest);
         await this.unlinkIn(tx, repo, digest);
         const project = await tx.tryGet<Project>('Project', '', repo.project);
         if (project) await this.setUsage(tx, project, { ...usageOf(project), artifacts: Math.max(0, usageOf(project).artifacts - 1) });

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { OciError, digestInvalid, manifestInvalid, manifestUnknown } from '../errors.js';
 import { parseManifest } from '../manifest.js';
+import { userOf } from '../access.js';
 import { MAX_MANIFEST_BYTES } from '../media-types.js';
 import { isDigest, isTag, parseDigest, type RepoName } from '../names.js';
 import { auditPull, authorize, type RegistryContext } from './registry-context.js';
@@ -48,7 +49,7 @@ export async function getManifest(rc: RegistryContext, req: FastifyRequest, repl
 
 export async function putManifest(rc: RegistryContext, req: FastifyRequest, reply: FastifyReply, repo: RepoName, ref: string): Promise<unknown> {
   const kind = checkReference(ref);
-  await authorize(rc, req, repo, 'push', kind === 'tag' ? `:${ref}` : `@${ref}`);
+  const project = await authorize(rc, req, repo, 'push', kind === 'tag' ? `:${ref}` : `@${ref}`);
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > MAX_MANIFEST_BYTES) {
     (req.raw as Readable).resume();
@@ -64,7 +65,14 @@ export async function putManifest(rc: RegistryContext, req: FastifyRequest, repl
   if (req.auditInfo) req.auditInfo.name = `${repo.full}${kind === 'tag' ? `:${ref}` : ''}@${digest}`;
   reply.code(201).headers({ location: `/v2/${repo.full}/manifests/${digest}`, 'docker-content-digest': digest, 'content-length': 0 });
   if (parsed.subject) reply.header('oci-subject', parsed.subject);
-  return reply.send();
+  const sent = reply.send();
+  // Scan on push (not referrers such as signatures): in the background, after the 201; a failure
+  // only stores an Error report.
+  if (rc.scanner && !parsed.subject) {
+    const tenant = project.spec?.tenant;
+    rc.scanner.start(repo, digest, { user: req.registryIdentity ? userOf(req.registryIdentity) : 'anonymous', ...(tenant ? { tenant } : {}), sourceIp: req.ip, requestId: String(req.id) });
+  }
+  return sent;
 }
 
 export async function deleteManifest(rc: RegistryContext, req: FastifyRequest, reply: FastifyReply, repo: RepoName, ref: string): Promise<unknown> {

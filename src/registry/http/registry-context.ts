@@ -12,6 +12,8 @@ import type { CredentialChecker } from '../credentials.js';
 import { OciError } from '../errors.js';
 import type { RegistryMetadata } from '../metadata.js';
 import type { RepoName } from '../names.js';
+import type { AdvisoryStore } from '../scan/osv.js';
+import type { BackgroundScanner } from '../scan/reports.js';
 import type { SessionTokens } from '../session-tokens.js';
 
 export interface RegistryContext {
@@ -20,6 +22,10 @@ export interface RegistryContext {
   readonly meta: RegistryMetadata;
   readonly creds: CredentialChecker;
   readonly sessions: SessionTokens;
+  /** OSV advisories, loaded on first use (shared by the scan route and the scan on push). */
+  readonly advisories?: () => Promise<AdvisoryStore>;
+  /** Scans image manifests after a successful PUT when set (the `scanOnPush` option). */
+  readonly scanner?: BackgroundScanner;
 }
 
 declare module 'fastify' {
