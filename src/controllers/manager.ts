@@ -14,7 +14,7 @@ import type { Host, Resource, Role, RoleBinding, Tenant, VirtualMachine, Zone } 
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { Driver } from '../infra/index.js';
 import type { Store } from '../store/index.js';
-import { Controller, Informer, type Reconciler } from './framework/index.js';
+import { ControllerSet, type Informer, type Reconciler } from './framework/index.js';
 import { HostController } from './hosts/host-controller.js';
 import { syncInventory } from './hosts/inventory.js';
 import { ZoneController } from './hosts/zone-controller.js';
@@ -36,9 +36,13 @@ export interface ManagerOptions {
 
 /** What extension controllers can ask the manager for (see platform/extension.ts). */
 export interface ManagerHooks {
+  /** The shared informer of a kind (created on first use, started with the others). */
   informer<T extends Resource>(kind: string): Informer<T>;
+  /** Adds a controller; `build` gets the function that enqueues a key for it. */
   addController<R extends Reconciler>(build: (enqueue: (key: string) => void) => R, workers?: number): R;
+  /** Runs `fn` after every informer has synced and before controllers start. */
   onStart(fn: () => Promise<void> | void): void;
+  /** Runs `fn` when the platform stops. */
   onStop(fn: () => Promise<void> | void): void;
 }
 
@@ -54,9 +58,8 @@ export class ControllerManager {
   readonly placement: PlacementController;
   readonly hostCtl: HostController;
   readonly vmCtl: VmController;
-  private readonly controllers: Controller[] = [];
-  /** Informers of kinds beyond the built-in six, created for extensions. */
-  private readonly extraInformers = new Map<string, Informer>();
+  /** Every informer (built-in and extensions') and controller, started and stopped together. */
+  private readonly set: ControllerSet;
   private readonly startHooks: (() => Promise<void> | void)[] = [];
   private readonly stopHooks: (() => Promise<void> | void)[] = [];
   /** Hooks for extensions: shared informers, controllers, start/stop. */
@@ -67,43 +70,24 @@ export class ControllerManager {
 
   constructor(private readonly opts: ManagerOptions) {
     const { store, clock, log } = opts;
-    const onErr = (err: Error) => log.warn({ err: err.message }, 'informer error; relisting');
-    this.informers = {
-      zones: new Informer<Zone>(store, 'Zone', onErr),
-      hosts: new Informer<Host>(store, 'Host', onErr),
-      tenants: new Informer<Tenant>(store, 'Tenant', onErr),
-      vms: new Informer<VirtualMachine>(store, 'VirtualMachine', onErr),
-      roles: new Informer<Role>(store, 'Role', onErr),
-      roleBindings: new Informer<RoleBinding>(store, 'RoleBinding', onErr),
-    };
-    const builtIn: Record<string, Informer> = {
-      Zone: this.informers.zones as Informer,
-      Host: this.informers.hosts as Informer,
-      Tenant: this.informers.tenants as Informer,
-      VirtualMachine: this.informers.vms as Informer,
-      Role: this.informers.roles as Informer,
-      RoleBinding: this.informers.roleBindings as Informer,
-    };
-    const make = <R extends Reconciler>(build: (enqueue: (k: string) => void) => R, workers = 1): R => {
-      const box: { ctl?: Controller } = {};
-      const r = build((k) => box.ctl?.enqueue(k));
-      box.ctl = new Controller(r, clock, log, { workers });
-      this.controllers.push(box.ctl);
-      return r;
-    };
+    const set = (this.set = new ControllerSet(store, clock, log));
+    // Creation order is start order: hosts before VMs and tenants before VMs, so the placement
+    // snapshot knows a VM's host and tenant when the VM arrives.
+    const zones = set.informer<Zone>('Zone');
+    const tenants = set.informer<Tenant>('Tenant');
+    const roles = set.informer<Role>('Role');
+    const roleBindings = set.informer<RoleBinding>('RoleBinding');
+    const hosts = set.informer<Host>('Host');
+    const vms = set.informer<VirtualMachine>('VirtualMachine');
+    this.informers = { zones, hosts, tenants, vms, roles, roleBindings };
+    const make = <R extends Reconciler>(build: (enqueue: (k: string) => void) => R, workers = 1): R => set.addController(build, workers);
     const i = this.informers;
     this.hostCtl = make((enq) => new HostController(store, clock, opts.infraClock, i.hosts, i.vms, enq, { heartbeatGraceMs: opts.heartbeatIntervalMs * 3 }), 2);
     make((enq) => new ZoneController(store, i.zones, i.hosts, enq));
     this.placement = make((enq) => new PlacementController(store, clock, { vms: i.vms, hosts: i.hosts, zones: i.zones, tenants: i.tenants }, enq, opts.seed));
     this.vmCtl = make((enq) => new VmController(store, clock, opts.driver, i.vms, i.hosts, enq), 4);
     this.hooks = {
-      informer: <T extends Resource>(kind: string): Informer<T> => {
-        const known = builtIn[kind] ?? this.extraInformers.get(kind);
-        if (known) return known as unknown as Informer<T>;
-        const inf = new Informer<Resource>(store, kind, onErr);
-        this.extraInformers.set(kind, inf);
-        return inf as unknown as Informer<T>;
-      },
+      informer: <T extends Resource>(kind: string): Informer<T> => set.informer<T>(kind),
       addController: make,
       onStart: (fn) => void this.startHooks.push(fn),
       onStop: (fn) => void this.stopHooks.push(fn),
@@ -117,14 +101,10 @@ export class ControllerManager {
       this.hostCtl.onInfraEvent(e);
       this.vmCtl.onInfraEvent(e);
     });
-    const i = this.informers;
-    await Promise.all([i.zones.start(), i.tenants.start(), i.roles.start(), i.roleBindings.start()]);
-    await i.hosts.start();
-    await i.vms.start();
-    for (const inf of this.extraInformers.values()) await inf.start();
+    await this.set.startInformers();
     await this.vmCtl.adoptAfterRestart();
     for (const fn of this.startHooks) await fn();
-    for (const c of this.controllers) c.start();
+    this.set.startControllers();
     const tick = () => {
       if (this.stopped) return;
       this.hostCtl.checkSilence();
@@ -135,7 +115,7 @@ export class ControllerManager {
 
   /** True when no controller has work queued, running or scheduled soon. */
   idle(): boolean {
-    return this.controllers.every((c) => c.queue.length() === 0);
+    return this.set.idle();
   }
 
   async stop(): Promise<void> {
@@ -143,8 +123,6 @@ export class ControllerManager {
     if (this.silenceTimer) this.opts.infraClock.clearTimeout(this.silenceTimer);
     this.unsubscribe?.();
     for (const fn of this.stopHooks) await fn();
-    for (const inf of Object.values(this.informers)) inf.stop();
-    for (const inf of this.extraInformers.values()) inf.stop();
-    await Promise.all(this.controllers.map((c) => c.stop()));
+    await this.set.stop();
   }
 }

@@ -38,8 +38,22 @@ export class ControllerSet {
 
   /** Lists and starts watching every informer, then starts the controllers. */
   async start(): Promise<void> {
+    await this.startInformers();
+    this.startControllers();
+  }
+
+  /** Starts the informers one by one, in the order they were first asked for. */
+  async startInformers(): Promise<void> {
     for (const inf of this.informers.values()) await inf.start();
+  }
+
+  startControllers(): void {
     for (const c of this.controllers) c.start();
+  }
+
+  /** True when no controller has work queued. */
+  idle(): boolean {
+    return this.controllers.every((c) => c.queue.length() === 0);
   }
 
   async stop(): Promise<void> {
