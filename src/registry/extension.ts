@@ -10,14 +10,18 @@
 import { join } from 'node:path';
 import type { PlatformExtension } from '../platform/extension.js';
 import { CredentialChecker } from './credentials.js';
+import { RegistryEvents } from './events.js';
 import { FsBlobStore } from './fs-blob-store.js';
+import { registerMaintenanceRoutes } from './gc/routes.js';
 import { registerRobotRoutes } from './http/robot-routes.js';
 import { registerV2Routes } from './http/v2-routes.js';
 import { RegistryMetadata } from './metadata.js';
+import { registerReplicationRoutes } from './replication/routes.js';
 import { BackgroundScanner } from './scan/reports.js';
 // scan hook: vulnerability scan routes (src/registry/scan)
 import { advisoriesFrom, registerScanRoutes } from './scan/routes.js';
 import { SessionTokens } from './session-tokens.js';
+import { registerSigningRoutes } from './signing/routes.js';
 
 export interface RegistryExtensionOptions {
   /** Scan every pushed image in the background and store the report (default true). */
@@ -52,6 +56,7 @@ export function createRegistryExtension(opts: RegistryExtensionOptions = {}): Pl
         creds: new CredentialChecker(ctx.store, ctx.tokens, ctx.clock, sessions),
         sessions,
         advisories,
+        events: new RegistryEvents(),
         ...(scanner ? { scanner } : {}),
       };
       if (scanner) app.addHook('onClose', () => scanner.drain());
@@ -59,6 +64,9 @@ export function createRegistryExtension(opts: RegistryExtensionOptions = {}): Pl
       registerRobotRoutes(app, ctx, meta);
       // scan hook: POST/GET /registry/v1/scan, advisories from <data>/registry/osv
       registerScanRoutes(app, rc);
+      registerSigningRoutes(app, rc);
+      registerMaintenanceRoutes(app, rc);
+      registerReplicationRoutes(app, rc);
     },
   };
 }

@@ -66,6 +66,16 @@ export async function putManifest(rc: RegistryContext, req: FastifyRequest, repl
   reply.code(201).headers({ location: `/v2/${repo.full}/manifests/${digest}`, 'docker-content-digest': digest, 'content-length': 0 });
   if (parsed.subject) reply.header('oci-subject', parsed.subject);
   const sent = reply.send();
+  const user = req.registryIdentity ? userOf(req.registryIdentity) : 'anonymous';
+  rc.events.emit('pushed', {
+    repo,
+    digest,
+    mediaType: parsed.mediaType,
+    user,
+    ...(kind === 'tag' ? { tag: ref } : {}),
+    ...(parsed.subject ? { subject: parsed.subject } : {}),
+    ...(project.spec?.tenant ? { tenant: project.spec.tenant } : {}),
+  });
   // Scan on push (not referrers such as signatures): in the background, after the 201; a failure
   // only stores an Error report.
   if (rc.scanner && !parsed.subject) {
@@ -80,5 +90,6 @@ export async function deleteManifest(rc: RegistryContext, req: FastifyRequest, r
   await authorize(rc, req, repo, 'delete', kind === 'tag' ? `:${ref}` : `@${ref}`);
   const ok = kind === 'tag' ? await rc.meta.deleteTag(repo, ref) : await rc.meta.deleteManifest(repo, ref);
   if (!ok) throw manifestUnknown(ref);
+  rc.events.emit('deleted', { repo, reference: ref, user: req.registryIdentity ? userOf(req.registryIdentity) : 'anonymous' });
   return reply.code(202).header('content-length', 0).send();
 }

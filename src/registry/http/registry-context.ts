@@ -9,6 +9,7 @@ import type { RouteContext } from '../../platform/extension.js';
 import { actionsIn, userOf, type Identity, type RegistryAction } from '../access.js';
 import type { BlobStore } from '../blob-store.js';
 import type { CredentialChecker } from '../credentials.js';
+import type { RegistryEvents } from '../events.js';
 import { OciError } from '../errors.js';
 import type { RegistryMetadata } from '../metadata.js';
 import type { RepoName } from '../names.js';
@@ -26,6 +27,8 @@ export interface RegistryContext {
   readonly advisories?: () => Promise<AdvisoryStore>;
   /** Scans image manifests after a successful PUT when set (the `scanOnPush` option). */
   readonly scanner?: BackgroundScanner;
+  /** Pushes and deletes, after they commit (replication on push listens here). */
+  readonly events: RegistryEvents;
 }
 
 declare module 'fastify' {

@@ -1,0 +1,4 @@
+/** (Being written.) */
+import type { Command } from '../spec.js';
+
+export const REPLICATION_COMMANDS: readonly Command[] = [];
