@@ -14,10 +14,38 @@ import type { Store } from '../store/index.js';
  */
 export type ControllerContext = Omit<ManagerOptions, 'heartbeatIntervalMs'> & ManagerHooks;
 
+/** A container image a workload wants to run, and where in the object it is named. */
+export interface ImageUse {
+  readonly image: string;
+  /** Field path, e.g. `spec.template.spec.containers[0].image`. */
+  readonly field: string;
+}
+
+/** Why an image may not run (CVE ids and severities, a missing or unverified signature...). */
+export interface ImageRefusal {
+  readonly field: string;
+  readonly image: string;
+  readonly message: string;
+}
+
+/** Deploy-time image policy (the registry provides it; workload admission asks it). */
+export interface ImagePolicyChecker {
+  check(uses: readonly ImageUse[], who: { readonly user: string; readonly tenant?: string }): Promise<readonly ImageRefusal[]>;
+}
+
+/**
+ * Services one extension provides and others use, filled in while routes are registered and read
+ * at request time (so extension order does not matter).
+ */
+export interface PlatformServices {
+  imagePolicy?: ImagePolicyChecker;
+}
+
 /** What an extension's routes are registered with. */
 export interface RouteContext extends ServerContext {
   /** The platform's data directory (for blobs and other files). */
   readonly dataDir: string;
+  readonly services: PlatformServices;
 }
 
 export interface PlatformExtension {

@@ -14,7 +14,7 @@ import { buildServer } from '../server/index.js';
 import { openStore, type Store } from '../store/index.js';
 import { VERSION } from './version.js';
 import { EXTENSIONS } from './extensions.js';
-import type { PlatformExtension } from './extension.js';
+import type { PlatformExtension, PlatformServices } from './extension.js';
 
 export interface PlatformOptions {
   readonly port?: number;
@@ -96,8 +96,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       selfAuthenticatedPrefixes: extensions.flatMap((e) => e.selfAuthenticatedPrefixes ?? []),
     },
   };
+  const services: PlatformServices = {};
   const app = await buildServer(serverCtx, async (a) => {
-    for (const ext of extensions) await ext.routes?.(a, { ...serverCtx, dataDir });
+    for (const ext of extensions) await ext.routes?.(a, { ...serverCtx, dataDir, services });
   });
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? DEFAULT_PORT, host });

@@ -16,6 +16,7 @@ import { registerMaintenanceRoutes } from './gc/routes.js';
 import { registerRobotRoutes } from './http/robot-routes.js';
 import { registerV2Routes } from './http/v2-routes.js';
 import { RegistryMetadata } from './metadata.js';
+import { RegistryImagePolicy } from './policy/image-policy.js';
 import { registerReplicationRoutes } from './replication/routes.js';
 import { BackgroundScanner } from './scan/reports.js';
 // scan hook: vulnerability scan routes (src/registry/scan)
@@ -60,6 +61,10 @@ export function createRegistryExtension(opts: RegistryExtensionOptions = {}): Pl
         ...(scanner ? { scanner } : {}),
       };
       if (scanner) app.addHook('onClose', () => scanner.drain());
+      ctx.services.imagePolicy = new RegistryImagePolicy({
+        meta,
+        verifySignature: async () => ({ verified: false, reason: 'signature verification is not available yet' }),
+      });
       registerV2Routes(app, rc);
       registerRobotRoutes(app, ctx, meta);
       // scan hook: POST/GET /registry/v1/scan, advisories from <data>/registry/osv

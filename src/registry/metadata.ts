@@ -24,6 +24,7 @@ import {
   type TagRecord,
 } from './metadata-kinds.js';
 import type { RepoName } from './names.js';
+import { immutableTagError, type TagGuard } from './policy/immutability.js';
 
 function usageOf(p: Project): ProjectUsage {
   return p.status?.usage ?? { storageBytes: 0, artifacts: 0 };
@@ -95,6 +96,12 @@ export class RegistryMetadata {
     return res.items.map((t) => t.metadata.name).sort();
   }
 
+  /** Every repository, as `<project>/<path>`, sorted. */
+  async repositories(): Promise<string[]> {
+    const res = await this.store.list(REPOSITORY_KIND, {});
+    return res.items.map((r) => `${r.metadata.namespace ?? ''}/${r.metadata.name}`).sort();
+  }
+
   async manifests(repo: RepoName): Promise<ManifestRecord[]> {
     return (await this.store.list<ManifestRecord>(MANIFEST_KIND, { namespace: repo.full })).items;
   }
@@ -154,7 +161,7 @@ export class RegistryMetadata {
    * Records a manifest (bytes already in the blob store) and optionally tags it. Checks that every
    * referenced blob and child manifest is in the repository (MANIFEST_BLOB_UNKNOWN) and the quotas.
    */
-  putManifest(repo: RepoName, digest: string, spec: ManifestSpec, tag: string | undefined): Promise<void> {
+  putManifest(repo: RepoName, digest: string, spec: ManifestSpec, tag: string | undefined, immutable?: TagGuard): Promise<void> {
     return withRetry(() =>
       this.store.transaction(async (tx) => {
         for (const b of spec.blobs) {
@@ -175,6 +182,7 @@ export class RegistryMetadata {
         }
         if (tag !== undefined) {
           const old = await tx.tryGet<TagRecord>(TAG_KIND, repo.full, tag);
+          if (old && old.spec?.digest !== digest && immutable?.(tag)) throw immutableTagError(repo, tag, `it points at ${old.spec?.digest ?? '?'} and cannot be moved to ${digest}`);
           if (old) await tx.update<TagRecord>({ ...old, spec: { digest } });
           else await tx.create(internal(TAG_KIND, repo.full, tag, { digest }));
         }
@@ -183,10 +191,11 @@ export class RegistryMetadata {
   }
 
   /** Deletes a tag; false when there was none. */
-  async deleteTag(repo: RepoName, tag: string): Promise<boolean> {
+  async deleteTag(repo: RepoName, tag: string, immutable?: TagGuard): Promise<boolean> {
     return withRetry(() =>
       this.store.transaction(async (tx) => {
         if (!(await tx.tryGet(TAG_KIND, repo.full, tag))) return false;
+        if (immutable?.(tag)) throw immutableTagError(repo, tag, 'it cannot be deleted');
         await tx.delete(TAG_KIND, repo.full, tag);
         return true;
       }),
@@ -194,11 +203,13 @@ export class RegistryMetadata {
   }
 
   /** Deletes a manifest and every tag pointing at it; its bytes stay until garbage collection. */
-  async deleteManifest(repo: RepoName, digest: string): Promise<boolean> {
+  async deleteManifest(repo: RepoName, digest: string, immutable?: TagGuard): Promise<boolean> {
     return withRetry(() =>
       this.store.transaction(async (tx) => {
         if (!(await tx.tryGet(MANIFEST_KIND, repo.full, digest))) return false;
         const tags = await tx.list<TagRecord>(TAG_KIND, { namespace: repo.full });
+        const locked = immutable ? tags.items.find((t) => t.spec?.digest === digest && immutable(t.metadata.name)) : undefined;
+        if (locked) throw immutableTagError(repo, locked.metadata.name, `its artifact ${digest} cannot be deleted`);
         for (const t of tags.items) if (t.spec?.digest === digest) await tx.delete(TAG_KIND, repo.full, t.metadata.name);
         await tx.delete(MANIFEST_KIND, repo.full, digest);
         if (await tx.tryGet(SCAN_REPORT_KIND, repo.full, digest)) await tx.delete(SCAN_REPORT_KIND, repo.full, digest);

@@ -7,6 +7,7 @@ import { parseManifest } from '../manifest.js';
 import { userOf } from '../access.js';
 import { MAX_MANIFEST_BYTES } from '../media-types.js';
 import { isDigest, isTag, parseDigest, type RepoName } from '../names.js';
+import { immutableTagGuard } from '../policy/immutability.js';
 import { auditPull, authorize, type RegistryContext } from './registry-context.js';
 
 /** A reference is a tag or a digest, nothing else. */
@@ -61,7 +62,7 @@ export async function putManifest(rc: RegistryContext, req: FastifyRequest, repl
   if (kind === 'digest' && digest !== ref) throw digestInvalid(`manifest digest ${digest} does not match the reference ${ref}`);
   const parsed = parseManifest(bytes, req.headers['content-type']);
   await rc.blobs.putBytes(digest, bytes);
-  await rc.meta.putManifest(repo, digest, { ...parsed, size: bytes.length }, kind === 'tag' ? ref : undefined);
+  await rc.meta.putManifest(repo, digest, { ...parsed, size: bytes.length }, kind === 'tag' ? ref : undefined, immutableTagGuard(project, repo));
   if (req.auditInfo) req.auditInfo.name = `${repo.full}${kind === 'tag' ? `:${ref}` : ''}@${digest}`;
   reply.code(201).headers({ location: `/v2/${repo.full}/manifests/${digest}`, 'docker-content-digest': digest, 'content-length': 0 });
   if (parsed.subject) reply.header('oci-subject', parsed.subject);
@@ -87,8 +88,9 @@ export async function putManifest(rc: RegistryContext, req: FastifyRequest, repl
 
 export async function deleteManifest(rc: RegistryContext, req: FastifyRequest, reply: FastifyReply, repo: RepoName, ref: string): Promise<unknown> {
   const kind = checkReference(ref);
-  await authorize(rc, req, repo, 'delete', kind === 'tag' ? `:${ref}` : `@${ref}`);
-  const ok = kind === 'tag' ? await rc.meta.deleteTag(repo, ref) : await rc.meta.deleteManifest(repo, ref);
+  const project = await authorize(rc, req, repo, 'delete', kind === 'tag' ? `:${ref}` : `@${ref}`);
+  const guard = immutableTagGuard(project, repo);
+  const ok = kind === 'tag' ? await rc.meta.deleteTag(repo, ref, guard) : await rc.meta.deleteManifest(repo, ref, guard);
   if (!ok) throw manifestUnknown(ref);
   rc.events.emit('deleted', { repo, reference: ref, user: req.registryIdentity ? userOf(req.registryIdentity) : 'anonymous' });
   return reply.code(202).header('content-length', 0).send();

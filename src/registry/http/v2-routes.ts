@@ -6,13 +6,14 @@
  *   /v2/                        ping          /v2/token            Docker token flow
  *   <name>/manifests/<ref>      manifests     <name>/blobs/<digest>               blobs
  *   <name>/blobs/uploads/[id]   uploads       <name>/tags/list     <name>/referrers/<digest>
+ *   _catalog                    repositories the caller may pull
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BulkheadError } from '../../api/index.js';
 import { OciError } from '../errors.js';
 import { parseRepoName } from '../names.js';
 import { deleteBlob, getBlob } from './blobs.js';
-import { listReferrers, listTags } from './discovery.js';
+import { listCatalog, listReferrers, listTags } from './discovery.js';
 import { deleteManifest, getManifest, putManifest } from './manifests.js';
 import { identify, unauthorized, type RegistryContext } from './registry-context.js';
 import { SESSION_TOKEN_SECONDS } from '../session-tokens.js';
@@ -51,6 +52,10 @@ async function dispatch(rc: RegistryContext, req: Req, reply: FastifyReply): Pro
   const m = req.method;
   if (seg.length === 0) return m === 'GET' || m === 'HEAD' ? ping(rc, req, reply) : Promise.reject(methodNotAllowed(req));
   if (seg.length === 1 && seg[0] === 'token' && m === 'GET') return token(rc, req, reply);
+  if (seg.length === 1 && seg[0] === '_catalog') {
+    if (m !== 'GET') throw methodNotAllowed(req);
+    return listCatalog(rc, req, reply);
+  }
   const n = seg.length;
   const last = seg[n - 1] ?? '';
   const prev = seg[n - 2];

@@ -8,6 +8,7 @@ import { BadRequestError, NotFoundError, ValidationError, WORKLOAD_KINDS, type K
 import type { RouteContext } from '../../platform/extension.js';
 import { storeNamespace } from '../names.js';
 import { authorize, requireNamespace } from './access.js';
+import { admitImages } from './image-admission.js';
 import { parseWorkload, toApi } from './parse.js';
 import { streamWorkloadWatch } from './watch.js';
 
@@ -43,10 +44,11 @@ export async function listObjects(ctx: RouteContext, req: FastifyRequest<{ Query
 }
 
 export async function createObject(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply, def: KindDef, cluster: string, ns: string | undefined): Promise<unknown> {
-  await authorize(ctx, req, cluster, 'create', def.plural, ns);
+  const access = await authorize(ctx, req, cluster, 'create', def.plural, ns);
   const obj = parseWorkload(def, req.body, cluster, ns);
   if (req.auditInfo) req.auditInfo.name = obj.metadata.name;
   if (ns !== undefined) await requireNamespace(ctx, cluster, ns);
+  await admitImages(ctx, req, def, obj, access.tenant);
   const { resourceVersion: _rv, ...meta } = obj.metadata;
   const created = await ctx.store.create({ ...obj, metadata: meta });
   reply.code(201);
@@ -59,10 +61,11 @@ export async function getObject(ctx: RouteContext, req: FastifyRequest, def: Kin
 }
 
 export async function replaceObject(ctx: RouteContext, req: FastifyRequest, def: KindDef, cluster: string, ns: string | undefined, name: string): Promise<unknown> {
-  await authorize(ctx, req, cluster, 'update', def.plural, ns, name);
+  const access = await authorize(ctx, req, cluster, 'update', def.plural, ns, name);
   const obj = parseWorkload(def, req.body, cluster, ns);
   if (obj.metadata.name !== name) throw ValidationError.field('metadata.name', `"${obj.metadata.name}" does not match the name in the URL ("${name}")`, { kind: def.kind });
   const old = await ctx.store.get(def.kind, storeNs(def, cluster, ns), name);
+  await admitImages(ctx, req, def, obj, access.tenant, old);
   let spec = obj.spec;
   // A bound pod keeps its node: nodeName is the scheduler's once set.
   const oldNode = (old.spec as { nodeName?: string } | undefined)?.nodeName;
