@@ -13,6 +13,7 @@ import { CredentialChecker } from './credentials.js';
 import { RegistryEvents } from './events.js';
 import { FsBlobStore } from './fs-blob-store.js';
 import { registerMaintenanceRoutes } from './gc/routes.js';
+import type { MaintenanceOptions } from './gc/types.js';
 import { registerRobotRoutes } from './http/robot-routes.js';
 import { registerV2Routes } from './http/v2-routes.js';
 import { RegistryMetadata } from './metadata.js';
@@ -27,6 +28,8 @@ import { registerSigningRoutes } from './signing/routes.js';
 export interface RegistryExtensionOptions {
   /** Scan every pushed image in the background and store the report (default true). */
   readonly scanOnPush?: boolean;
+  /** GC window, upload TTL, history length, retention schedule tick. */
+  readonly maintenance?: MaintenanceOptions;
 }
 
 export function createRegistryExtension(opts: RegistryExtensionOptions = {}): PlatformExtension {
@@ -70,7 +73,7 @@ export function createRegistryExtension(opts: RegistryExtensionOptions = {}): Pl
       // scan hook: POST/GET /registry/v1/scan, advisories from <data>/registry/osv
       registerScanRoutes(app, rc);
       registerSigningRoutes(app, rc);
-      registerMaintenanceRoutes(app, rc);
+      registerMaintenanceRoutes(app, rc, opts.maintenance);
       registerReplicationRoutes(app, rc);
     },
   };

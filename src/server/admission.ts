@@ -9,7 +9,9 @@ import {
   SENSITIVITY_LEVELS,
   ValidationError,
   type FieldCause,
+  trustedKeyCauses,
   type Host,
+  type ProjectSpec,
   type Resource,
   type Role,
   type RoleBinding,
@@ -18,6 +20,7 @@ import {
   type Zone,
 } from '../api/index.js';
 import { BUILTIN_LABEL, type Principal } from '../security/index.js';
+import { validateRetention } from '../registry/retention/validate.js';
 import type { ServerContext } from './context.js';
 import { admitCluster, admitClusterDelete } from './admission-cluster.js';
 import type { Cluster } from '../api/index.js';
@@ -125,6 +128,8 @@ async function admitProject(ctx: ServerContext, obj: Resource, old: Resource | u
   if (old) immutable(old.spec as Record<string, unknown>, obj.spec as Record<string, unknown>, ['tenant'], 'Project', obj.metadata.name);
   else if (!spec.tenant || !(await ctx.store.tryGet('Tenant', '', spec.tenant)))
     throw ValidationError.field('spec.tenant', `tenant "${spec.tenant ?? ''}" does not exist`, { kind: 'Project', name: obj.metadata.name });
+  const causes = [...trustedKeyCauses(obj.spec as ProjectSpec), ...validateRetention(obj.spec as ProjectSpec)];
+  if (causes.length) throw new ValidationError(causes, { kind: 'Project', name: obj.metadata.name });
   // Users must exist (as Harbor requires); groups come from the identity source and are not checked.
   for (const [i, m] of (spec.members ?? []).entries()) {
     if (m.kind === 'User' && m.name && !(await ctx.store.tryGet('User', '', m.name)))
