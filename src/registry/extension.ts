@@ -24,6 +24,7 @@ import { BackgroundScanner } from './scan/reports.js';
 import { advisoriesFrom, registerScanRoutes } from './scan/routes.js';
 import { SessionTokens } from './session-tokens.js';
 import { registerSigningRoutes } from './signing/routes.js';
+import { verifyImageSignatures } from './signing/verify-image.js';
 
 export interface RegistryExtensionOptions {
   /** Scan every pushed image in the background and store the report (default true). */
@@ -66,7 +67,19 @@ export function createRegistryExtension(opts: RegistryExtensionOptions = {}): Pl
       if (scanner) app.addHook('onClose', () => scanner.drain());
       ctx.services.imagePolicy = new RegistryImagePolicy({
         meta,
-        verifySignature: async () => ({ verified: false, reason: 'signature verification is not available yet' }),
+        verifySignature: (repo, digest, project) => verifyImageSignatures({ blobs, meta }, repo, digest, project.spec?.trustedKeys ?? []),
+        onRefusal: (refusal, who) =>
+          void ctx.auditor.record({
+            time: new Date(ctx.clock.now()).toISOString(),
+            user: who.user,
+            verb: 'admit',
+            resource: 'images',
+            name: refusal.image,
+            ...(who.tenant ? { tenant: who.tenant } : {}),
+            decision: 'deny',
+            code: 403,
+            reason: refusal.message,
+          }),
       });
       registerV2Routes(app, rc);
       registerRobotRoutes(app, ctx, meta);

@@ -7,3 +7,4 @@ export { ROLE_ACTIONS, actionsIn, type Identity, type RegistryAction } from './a
 export { OciError, OCI_ERROR_CODES, type OciErrorCode } from './errors.js';
 export { ROBOTS_PATH } from './http/robot-routes.js';
 export type { MintedRobot } from './robots.js';
+export { verifyImageSignatures, type SignatureVerdict } from './signing/index.js';

@@ -10,6 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryExtension } from '../../src/registry/extension.js';
 import { makeTar } from '../../src/registry/scan/packages/tar-writer.test-util.js';
+import { OciHttp } from '../../src/registry/signing/oci-http.js';
+import { generateSigningKeyPair, loadPrivateKey } from '../../src/registry/signing/signature-crypto.js';
+import { signImage } from '../../src/registry/signing/sign-image.js';
 import type { AuditEntry } from '../../src/store/store.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
 import { eventually, startTestPlatform, V1, type Running } from './harness.js';
@@ -148,6 +151,40 @@ describe('prevent vulnerable images from running', () => {
     const refused = page.body.items.filter((e) => e.verb === 'create' && e.resource === 'pods' && e.name === 'bad');
     expect(refused[0]).toMatchObject({ decision: 'deny', code: 403, tenant: 'acme' });
     expect(refused[0]?.reason).toContain('DEBIAN-CVE-2023-5363');
+  });
+});
+
+describe('only signed images', () => {
+  it('refuses unsigned images and ones signed by an untrusted key; admits one signed by a trusted key', async () => {
+    const trusted = generateSigningKeyPair();
+    const stranger = generateSigningKeyPair();
+    await createProject(run, 'signed', 'acme', { policy: { requireSignature: true }, trustedKeys: [{ name: 'release', publicKey: trusted.publicKeyPem }] });
+    await admin.pushImage('signed/app', 'v1');
+    await admin.pushImage('signed/app', 'v2');
+    const registry = new OciHttp(run.platform.url, run.platform.adminToken);
+
+    const unsigned = await run.admin.post<{ message: string }>(PODS, pod('unsigned', `${host}/signed/app:v1`));
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.body.message).toMatch(/only runs signed images: .*no signature/i);
+
+    await signImage(registry, { repository: 'signed/app', reference: 'v1', privateKey: loadPrivateKey(stranger.privateKeyPem) });
+    const untrusted = await run.admin.post<{ message: string }>(PODS, pod('untrusted', `${host}/signed/app:v1`));
+    expect(untrusted.status).toBe(403);
+    expect(untrusted.body.message).toContain('only runs signed images');
+
+    await signImage(registry, { repository: 'signed/app', reference: 'v1', privateKey: loadPrivateKey(trusted.privateKeyPem) });
+    expect((await run.admin.post(PODS, pod('trusted', `${host}/signed/app:v1`))).status).toBe(201);
+    // The signature is per digest: v2 stays unsigned.
+    expect((await run.admin.post(PODS, pod('other', `${host}/signed/app:v2`))).status).toBe(403);
+
+    const page = await run.admin.get<{ items: AuditEntry[] }>('/audit/log?after=0&limit=1000');
+    expect(page.body.items.some((e) => e.verb === 'admit' && e.resource === 'images' && e.name === `${host}/signed/app:v2` && e.decision === 'deny')).toBe(true);
+  });
+
+  it('refuses a trusted key that is not an ECDSA P-256 public key', async () => {
+    const r = await run.admin.post<{ message: string }>(`${V1}/projects`, { apiVersion: 'bulkhead.dev/v1', kind: 'Project', metadata: { name: 'badkey' }, spec: { tenant: 'acme', trustedKeys: [{ name: 'k', publicKey: 'not a key' }] } });
+    expect(r.status).toBe(422);
+    expect(r.body.message).toContain('spec.trustedKeys[0].publicKey');
   });
 });
 
