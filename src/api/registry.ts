@@ -14,6 +14,8 @@ import { VirtualMachineSpecSchema } from './kinds/virtual-machine.js';
 import { ZoneSpecSchema, defaultZoneSpec, type ZoneSpec } from './kinds/zone.js';
 import { CLUSTER_KINDS } from './kinds/cluster-kinds.js';
 import { REGISTRY_KINDS } from './kinds/registry-kinds.js';
+import { NETWORK_KINDS } from './kinds/network-kinds.js';
+import { AVAILABILITY_KINDS } from './kinds/availability-kinds.js';
 
 export const SCOPES = ['platform', 'tenant'] as const;
 /** platform: one object per name; tenant: stored in the tenant's namespace. */
@@ -224,6 +226,8 @@ export const KINDS: readonly KindDef[] = [
   },
   ...CLUSTER_KINDS,
   ...REGISTRY_KINDS,
+  ...NETWORK_KINDS,
+  ...AVAILABILITY_KINDS,
 ];
 
 const byAnyName = new Map<string, KindDef>();

@@ -1,6 +1,8 @@
 /** The capabilities plugged into the platform, in start order. */
 import { clustersExtension } from '../controllers/clusters/extension.js';
 import { registryExtension } from '../registry/extension.js';
+import { networkExtension } from '../network/extension.js';
+import { availabilityExtension } from '../availability/extension.js';
 import { workloadsExtension } from '../workloads/extension.js';
 import type { PlatformExtension } from './extension.js';
 
@@ -9,4 +11,6 @@ export const EXTENSIONS: readonly PlatformExtension[] = [
   clustersExtension,
   workloadsExtension,
   registryExtension,
+  networkExtension,
+  availabilityExtension,
 ];

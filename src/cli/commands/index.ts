@@ -15,6 +15,8 @@ import { vmCreateCommand, vmListCommand } from './vm.js';
 import { whoamiCommand } from './whoami.js';
 import { CLUSTER_GROUPS } from './cluster-groups.js';
 import { REGISTRY_GROUPS } from './registry-groups.js';
+import { NETWORK_GROUPS } from './network-groups.js';
+import { AVAILABILITY_GROUPS } from './availability-groups.js';
 
 export const TOP_LEVEL: readonly Command[] = [getCommand, describeCommand, applyCommand, deleteCommand, loginCommand, whoamiCommand, versionCommand, serverCommand];
 
@@ -26,4 +28,6 @@ export const GROUPS: readonly GroupSpec[] = [
   { name: 'token', description: 'Bearer tokens', commands: [tokenCreateCommand] },
   ...CLUSTER_GROUPS,
   ...REGISTRY_GROUPS,
+  ...NETWORK_GROUPS,
+  ...AVAILABILITY_GROUPS,
 ];

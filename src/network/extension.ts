@@ -1,0 +1,6 @@
+/** The network capability: how it plugs into the platform. (Being written.) */
+import type { PlatformExtension } from '../platform/extension.js';
+
+export const networkExtension: PlatformExtension = {
+  name: 'network',
+};
