@@ -6,6 +6,7 @@ export * from './validate.js';
 export * from './kinds/zone.js';
 export * from './kinds/host.js';
 export * from './kinds/virtual-machine.js';
+export * from './kinds/vm-migration.js';
 export * from './kinds/tenant.js';
 export * from './kinds/user.js';
 export * from './kinds/role.js';

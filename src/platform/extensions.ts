@@ -3,6 +3,8 @@ import { clustersExtension } from '../controllers/clusters/extension.js';
 import { registryExtension } from '../registry/extension.js';
 import { networkExtension } from '../network/extension.js';
 import { availabilityExtension } from '../availability/extension.js';
+import { balanceExtension } from '../balance/extension.js';
+import { simulationExtension } from '../simulation/extension.js';
 import { workloadsExtension } from '../workloads/extension.js';
 import type { PlatformExtension } from './extension.js';
 
@@ -13,4 +15,6 @@ export const EXTENSIONS: readonly PlatformExtension[] = [
   registryExtension,
   networkExtension,
   availabilityExtension,
+  balanceExtension,
+  simulationExtension,
 ];

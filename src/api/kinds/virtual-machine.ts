@@ -2,6 +2,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Condition, Resource } from '../meta.js';
 import { SENSITIVITY_LEVELS, type Sensitivity } from './tenant.js';
+import { VmResourceAllocationSchema } from '../../resources/pool-schema.js';
+
+/** vSphere HA restart priorities, highest first; `disabled` VMs are not restarted. */
+export const RESTART_PRIORITIES = ['highest', 'high', 'medium', 'low', 'lowest', 'disabled'] as const;
+export type RestartPriority = (typeof RESTART_PRIORITIES)[number];
 
 export const POWER_STATES = ['On', 'Off'] as const;
 export type PowerState = (typeof POWER_STATES)[number];
@@ -23,6 +28,10 @@ export const VirtualMachineSpecSchema = Type.Object(
     powerState: Type.Optional(Type.Union(POWER_STATES.map((s) => Type.Literal(s)))),
     /** Persistent disks (driver disk ids) the VM controller attaches after create; they outlive the VM. */
     persistentDisks: Type.Optional(Type.Array(Type.Object({ diskId: Type.String({ minLength: 1 }) }, { additionalProperties: false }))),
+    /** HA restart order after a host failure (default medium). */
+    restartPriority: Type.Optional(Type.Union(RESTART_PRIORITIES.map((p) => Type.Literal(p)))),
+    /** Resource pool, shares, reservations and limits (vSphere resource allocation). */
+    resources: Type.Optional(VmResourceAllocationSchema),
   },
   { additionalProperties: false },
 );

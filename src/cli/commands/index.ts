@@ -17,6 +17,8 @@ import { CLUSTER_GROUPS } from './cluster-groups.js';
 import { REGISTRY_GROUPS } from './registry-groups.js';
 import { NETWORK_GROUPS } from './network-groups.js';
 import { AVAILABILITY_GROUPS } from './availability-groups.js';
+import { BALANCE_GROUPS } from './balance-groups.js';
+import { SIMULATION_GROUPS } from './simulation-groups.js';
 
 export const TOP_LEVEL: readonly Command[] = [getCommand, describeCommand, applyCommand, deleteCommand, loginCommand, whoamiCommand, versionCommand, serverCommand];
 
@@ -30,4 +32,6 @@ export const GROUPS: readonly GroupSpec[] = [
   ...REGISTRY_GROUPS,
   ...NETWORK_GROUPS,
   ...AVAILABILITY_GROUPS,
+  ...BALANCE_GROUPS,
+  ...SIMULATION_GROUPS,
 ];
