@@ -17,4 +17,5 @@ export * from './kinds/cluster.js';
 export * from './kinds/event.js';
 export * from './kinds/project.js';
 export * from './kinds/project-validate.js';
+export * from './kinds/replication.js';
 export * from './kinds/robot-account.js';
