@@ -84,6 +84,23 @@ export class Oci {
   }
 }
 
+/** Pushes a config and one given layer as an image tagged `tag`; the manifest push's status and digest. */
+export async function pushLayerImage(oci: Oci, repo: string, tag: string, layer: Buffer): Promise<{ status: number; digest: string }> {
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, tag }));
+  for (const bytes of [config, layer]) expect((await oci.pushBlob(repo, { bytes, digest: digestOf(bytes) })).status).toBe(201);
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, digest: digestOf(config), size: config.length },
+      layers: [{ mediaType: OCI_LAYER, digest: digestOf(layer), size: layer.length }],
+    }),
+  );
+  const res = await oci.pushManifest(repo, tag, manifest);
+  await res.arrayBuffer();
+  return { status: res.status, digest: digestOf(manifest) };
+}
+
 export async function errorCode(res: Response): Promise<string | undefined> {
   const body = (await res.json()) as { errors?: { code: string }[] };
   return body.errors?.[0]?.code;

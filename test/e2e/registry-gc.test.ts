@@ -8,34 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/cli/client.js';
 import { registryGcCommand, registryGcHistoryCommand } from '../../src/cli/commands/registry-maintenance.js';
 import { render } from '../../src/cli/render.js';
-import { RealClock, type Clock, type TimerHandle } from '../../src/clock/index.js';
 import type { AuditEntry } from '../../src/store/index.js';
 import { fakeContext } from '../cli/fake-context.js';
 import { V1, startTestPlatform, type Running } from './harness.js';
+import { SkewClock } from './skew-clock.js';
 import { Oci, blob, createProject, createUser, digestOf, imageManifest, type Blob } from './registry-client.js';
 
 const HOUR = 3_600_000;
-
-/** Wall time plus an offset tests move forward; timers run on wall time. */
-class SkewClock implements Clock {
-  private offset = 0;
-  private readonly real = new RealClock();
-  now(): number {
-    return Date.now() + this.offset;
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    return this.real.setTimeout(fn, ms);
-  }
-  clearTimeout(h: TimerHandle): void {
-    this.real.clearTimeout(h);
-  }
-  sleep(ms: number): Promise<void> {
-    return this.real.sleep(ms);
-  }
-  skip(ms: number): void {
-    this.offset += ms;
-  }
-}
 
 interface GcRun {
   id: string;

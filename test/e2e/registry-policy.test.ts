@@ -16,7 +16,7 @@ import { signImage } from '../../src/registry/signing/sign-image.js';
 import type { AuditEntry } from '../../src/store/store.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
 import { eventually, startTestPlatform, V1, type Running } from './harness.js';
-import { OCI_CONFIG, OCI_LAYER, Oci, createProject, digestOf, errorCode } from './registry-client.js';
+import { Oci, createProject, errorCode, pushLayerImage } from './registry-client.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/osv');
 const PODS = '/clusters/web/api/v1/namespaces/default/pods';
@@ -40,19 +40,9 @@ const debLayer = (status: string) =>
   );
 
 async function pushImage(repo: string, tag: string, layer: Buffer): Promise<string> {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, tag }));
-  for (const bytes of [config, layer]) expect((await admin.pushBlob(repo, { bytes, digest: digestOf(bytes) })).status).toBe(201);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: OCI_CONFIG, digest: digestOf(config), size: config.length },
-      layers: [{ mediaType: OCI_LAYER, digest: digestOf(layer), size: layer.length }],
-    }),
-  );
-  const res = await admin.pushManifest(repo, tag, manifest);
-  expect(res.status, await res.text()).toBe(201);
-  return digestOf(manifest);
+  const pushed = await pushLayerImage(admin, repo, tag, layer);
+  expect(pushed.status).toBe(201);
+  return pushed.digest;
 }
 
 const scanned = (repo: string, tag: string) =>

@@ -10,7 +10,7 @@ import type { AuditEntry } from '../../src/store/store.js';
 import { makeTar } from '../../src/registry/scan/packages/tar-writer.test-util.js';
 import { ensureBuilt, runCli } from '../cli/spawn-cli.js';
 import { eventually, startTestPlatform, type Reply, type Running } from './harness.js';
-import { OCI_CONFIG, OCI_LAYER, Oci, createProject, createUser, digestOf } from './registry-client.js';
+import { Oci, createProject, createUser, pushLayerImage } from './registry-client.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/osv');
 const SCAN = '/registry/v1/scan';
@@ -37,22 +37,7 @@ const DPKG_STATUS = [
   'Package: zlib1g\nStatus: install ok installed\nArchitecture: amd64\nSource: zlib\nVersion: 1:1.2.13.dfsg-2\n',
 ].join('\n');
 
-/** Pushes a config and `layer` as one image tagged `tag`; returns the manifest push's status and digest. */
-async function pushImage(repo: string, tag: string, layer: Buffer): Promise<{ status: number; digest: string }> {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-  for (const bytes of [config, layer]) expect((await admin.pushBlob(repo, { bytes, digest: digestOf(bytes) })).status).toBe(201);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      config: { mediaType: OCI_CONFIG, digest: digestOf(config), size: config.length },
-      layers: [{ mediaType: OCI_LAYER, digest: digestOf(layer), size: layer.length }],
-    }),
-  );
-  const res = await admin.pushManifest(repo, tag, manifest);
-  await res.arrayBuffer();
-  return { status: res.status, digest: digestOf(manifest) };
-}
+const pushImage = (repo: string, tag: string, layer: Buffer) => pushLayerImage(admin, repo, tag, layer);
 
 const report = (repository: string, reference: string): Promise<Reply<Report>> => run.admin.get<Report>(`${SCAN}?repository=${encodeURIComponent(repository)}&reference=${encodeURIComponent(reference)}`);
 

@@ -5,7 +5,6 @@
 // then skopeo (containers/image) reading the signatures we push and pushing its own copies that we
 // verify; skipped with a note when skopeo is not installed. (Debian's skopeo 1.9.3 is built with
 // sigstore verification disabled, so a `sigstoreSigned` policy cannot be exercised with it.)
-import { execFile, execFileSync } from 'node:child_process';
 import { verify as cryptoVerify } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { buildPayload, signatureTag } from '../../src/registry/signing/simple-si
 import { ensureBuilt, runCli } from '../cli/spawn-cli.js';
 import { V1, startTestPlatform, type Running } from './harness.js';
 import { OCI_INDEX, OCI_MANIFEST, Oci, createProject, createUser, digestOf } from './registry-client.js';
+import { hasSkopeo, runSkopeo } from './skopeo.js';
 
 const VERIFY = '/registry/v1/verify';
 const PASSWORD = 'release-passphrase-1';
@@ -229,26 +229,11 @@ describe('POST /registry/v1/verify', () => {
   });
 });
 
-function hasSkopeo(): boolean {
-  try {
-    execFileSync('skopeo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const SKOPEO = hasSkopeo();
 if (!SKOPEO) console.warn('registry-signing.test.ts: skopeo is not installed; skipping the sigstore interop check (apt-get install -y skopeo)');
 
-/** Runs skopeo with HOME/XDG dirs in the test folder, so its config and caches stay there. No --insecure-policy. */
-function skopeo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, HOME: work, XDG_DATA_HOME: join(work, 'xdg-data'), XDG_CONFIG_HOME: join(work, 'xdg-config'), XDG_RUNTIME_DIR: join(work, 'xdg-run'), TMPDIR: join(work, 'tmp') };
-  return new Promise((resolve) => {
-    execFile('skopeo', ['--command-timeout', '60s', ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** skopeo with its state in the test folder (no --insecure-policy: each call names its policy). */
+const skopeo = (args: string[]) => runSkopeo(work, args);
 
 describe.skipIf(!SKOPEO)('skopeo and our signatures (sigstore attachments)', () => {
   let registriesD: string;

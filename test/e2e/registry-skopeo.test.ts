@@ -2,7 +2,6 @@
 // layout made here, pulls it back byte-identical, inspects, lists tags, copies between two
 // repositories, deletes; with the platform token, a user's password, a robot; and is denied
 // without credentials on a private project. Skipped, with a note, when skopeo is not installed.
-import { execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,16 +9,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type Running } from './harness.js';
+import { hasSkopeo, runSkopeo } from './skopeo.js';
 import { OCI_CONFIG, OCI_LAYER, OCI_MANIFEST, createProject, createUser } from './registry-client.js';
 
-function hasSkopeo(): boolean {
-  try {
-    execFileSync('skopeo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 const SKOPEO = hasSkopeo();
 if (!SKOPEO) console.warn('registry-skopeo.test.ts: skopeo is not installed; skipping (apt-get install -y skopeo)');
 
@@ -27,15 +19,8 @@ let run: Running;
 let work: string;
 let host: string;
 
-/** Runs skopeo with HOME/XDG dirs in the test folder, so its config and caches stay there. */
-function skopeo(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, HOME: work, XDG_DATA_HOME: join(work, 'xdg-data'), XDG_CONFIG_HOME: join(work, 'xdg-config'), XDG_RUNTIME_DIR: join(work, 'xdg-run'), TMPDIR: join(work, 'tmp') };
-  return new Promise((resolve) => {
-    execFile('skopeo', ['--insecure-policy', '--command-timeout', '60s', ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** skopeo with its state in the test folder; policy checks off (these tests are about the registry). */
+const skopeo = (args: string[]) => runSkopeo(work, ['--insecure-policy', ...args]);
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
