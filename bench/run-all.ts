@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { note } from './bench-util.js';
 
-const BENCHES = ['api-create', 'watch-latency', 'rss', 'placement'] as const;
+const BENCHES = ['api-create', 'watch-latency', 'rss', 'placement', 'netpol', 'entitlement', 'drs', 'ha', 'sim-day', 'registry'] as const;
 
 function run(script: string, args: readonly string[]): Promise<number> {
   return new Promise((resolve, reject) => {
