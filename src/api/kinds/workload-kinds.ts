@@ -1,18 +1,20 @@
 /**
  * Kinds served inside a cluster under Kubernetes-compatible paths (`/clusters/{cluster}/api/v1`,
- * `/clusters/{cluster}/apis/apps/v1`). Kept apart from the platform registry: their routes,
+ * `/clusters/{cluster}/apis/apps/v1`, `/clusters/{cluster}/apis/networking.k8s.io/v1`). Kept apart from the platform registry: their routes,
  * apiVersions and namespacing are Kubernetes'. In the store a workload object's namespace is
  * `<cluster>/<namespace>` (a Namespace's own is `<cluster>`); the API shows Kubernetes' form.
  */
 import type { Column, KindDef } from '../registry.js';
 import { DeploymentSpecSchema, ReplicaSetSpecSchema } from './workloads/apps.js';
 import { EndpointsSpecSchema, NamespaceSpecSchema, ServiceSpecSchema } from './workloads/core.js';
+import { NetworkPolicyOutlineSchema } from './workloads/network-policy.js';
 import { PodSpecSchema } from './workloads/pod.js';
 
 export * from './workloads/quantity.js';
 export * from './workloads/pod.js';
 export * from './workloads/apps.js';
 export * from './workloads/core.js';
+export * from './workloads/network-policy.js';
 
 const NAME: Column = { header: 'NAME', path: 'metadata.name' };
 const AGE: Column = { header: 'AGE', path: 'metadata.creationTimestamp' };
@@ -24,7 +26,7 @@ function kind(k: string, apiVersion: string, plural: string, shortNames: string[
 }
 
 export const WORKLOAD_KINDS: readonly KindDef[] = [
-  kind('Namespace', 'v1', 'namespaces', ['ns'], NamespaceSpecSchema, [NAME, { header: 'STATUS', path: 'status.phase' }, AGE]),
+  kind('Namespace', 'v1', 'namespaces', ['ns'], NamespaceSpecSchema, [NAME, { header: 'STATUS', path: 'status.phase' }, { header: 'SUBNET', path: 'status.subnet' }, AGE]),
   kind('Pod', 'v1', 'pods', ['po'], PodSpecSchema, [
     NAME,
     { header: 'READY', path: 'status.ready' },
@@ -39,11 +41,18 @@ export const WORKLOAD_KINDS: readonly KindDef[] = [
     NAME,
     { header: 'TYPE', path: 'spec.type' },
     { header: 'CLUSTER-IP', path: 'spec.clusterIP' },
+    { header: 'EXTERNAL-IP', path: 'status.loadBalancer.ingress.0.ip' },
     { header: 'ENDPOINTS', path: 'status.readyEndpoints' },
     { header: 'SELECTOR', path: 'spec.selector', wide: true },
     AGE,
   ]),
   kind('Endpoints', 'v1', 'endpoints', ['ep'], EndpointsSpecSchema, [NAME, AGE]),
+  kind('NetworkPolicy', 'networking.k8s.io/v1', 'networkpolicies', ['netpol'], NetworkPolicyOutlineSchema, [
+    NAME,
+    { header: 'POD-SELECTOR', path: 'spec.podSelector' },
+    { header: 'POLICY-TYPES', path: 'spec.policyTypes', wide: true },
+    AGE,
+  ]),
   kind('Deployment', 'apps/v1', 'deployments', ['deploy'], DeploymentSpecSchema, [
     NAME,
     { header: 'DESIRED', path: 'spec.replicas' },

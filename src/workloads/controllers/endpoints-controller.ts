@@ -1,10 +1,10 @@
 /**
  * The endpoints controller: for every Service with a selector, an Endpoints object of the same
- * name lists the pods of its namespace that match: ready ones under `addresses`, bound but not
- * ready ones under `notReadyAddresses`. Deleted with its Service.
+ * name lists the pods of its namespace that match, with their addresses: ready ones under
+ * `addresses`, bound but not ready ones under `notReadyAddresses`. Deleted with its Service.
  */
-import { NotFoundError, type Endpoints, type EndpointAddress, type Pod, type Service } from '../../api/index.js';
-import type { Informer, Reconciler } from '../../controllers/index.js';
+import { ConflictError, NotFoundError, type Endpoints, type EndpointAddress, type Pod, type Service } from '../../api/index.js';
+import type { Informer, Reconciler, ReconcileResult } from '../../controllers/index.js';
 import type { Store } from '../../store/index.js';
 import { objectKey, splitKey, splitStoreNamespace } from '../names.js';
 import type { WorkloadIndexes } from './indexes.js';
@@ -28,13 +28,13 @@ export class EndpointsController implements Reconciler {
     pods.addHandlers({
       onAdd: podEvent,
       onUpdate: (o, p) => {
-        if (isReady(o) !== isReady(p) || o.spec?.nodeName !== p.spec?.nodeName || o.status?.phase !== p.status?.phase) podEvent(p);
+        if (isReady(o) !== isReady(p) || o.spec?.nodeName !== p.spec?.nodeName || o.status?.phase !== p.status?.phase || o.status?.podIP !== p.status?.podIP) podEvent(p);
       },
       onDelete: podEvent,
     });
   }
 
-  async reconcile(key: string): Promise<void> {
+  async reconcile(key: string): Promise<ReconcileResult | void> {
     const { namespace, name } = splitKey(key);
     const svc = this.services.get(name, namespace);
     const existing = this.endpoints.get(name, namespace);
@@ -53,6 +53,7 @@ export class EndpointsController implements Reconciler {
         const { name: pn } = splitKey(k);
         const p = this.pods.get(pn, namespace);
         if (!p || !isActive(p) || !p.spec?.nodeName || !selector.every(([lk, lv]) => p.metadata.labels?.[lk] === lv)) continue;
+        // Without a network plugin (workloads alone) pods have no address: ip stays '' and the pod is still listed.
         const addr: EndpointAddress = { ip: p.status?.podIP ?? '', nodeName: p.spec.nodeName, targetRef: { kind: 'Pod', name: p.metadata.name, namespace: splitStoreNamespace(namespace).namespace } };
         (isReady(p) ? ready : notReady).push(addr);
       }
@@ -69,10 +70,14 @@ export class EndpointsController implements Reconciler {
       await this.store.update({ ...existing, metadata: meta, spec });
     }
     if (svc.status?.readyEndpoints !== ready.length) {
-      const { resourceVersion: _rv, ...meta } = svc.metadata;
-      await this.store.update({ ...svc, metadata: meta, status: { readyEndpoints: ready.length } }, { subresource: 'status' }).catch((e: unknown) => {
+      // At the Service's resourceVersion, keeping the network's fields (its VIP); a conflict is retried.
+      try {
+        await this.store.update({ ...svc, status: { ...svc.status, readyEndpoints: ready.length } }, { subresource: 'status' });
+      } catch (e) {
+        // The network wrote the Service's status meanwhile: look again once the informer has it.
+        if (e instanceof ConflictError) return { requeueAfter: 20 };
         if (!(e instanceof NotFoundError)) throw e;
-      });
+      }
     }
   }
 }

@@ -4,8 +4,13 @@
  * time comes from an image-size heuristic (2-10 s; small base images ~2 s) and is skipped when the
  * node already pulled that image. A pod whose node VM is Lost, Failed or gone becomes Failed
  * (reason NodeLost) so its ReplicaSet replaces it; a pod on a draining node is evicted (deleted).
+ *
+ * The pod's address is the network's (its IPAM writes `status.podIP`, the CNI's ADD): on a cluster
+ * the network manages, the kubelet starts a pod only once it has one, as a real kubelet creates the
+ * sandbox's network before the containers. Status writes carry the resourceVersion they were
+ * computed from, so the kubelet and the network never overwrite each other's fields.
  */
-import { NotFoundError, setCondition, type Pod, type PodStatus, type VirtualMachine } from '../../api/index.js';
+import { ConflictError, NotFoundError, setCondition, type Pod, type PodStatus, type VirtualMachine } from '../../api/index.js';
 import { Random, type Clock } from '../../clock/index.js';
 import type { Informer, Reconciler, ReconcileResult } from '../../controllers/index.js';
 import { isDraining } from '../../scheduler/pods/index.js';
@@ -27,12 +32,8 @@ export function imagePullMs(image: string): number {
   return 3_000 + ((h >>> 0) % 8) * 1_000;
 }
 
-/** A stable pod IP in 10.244.0.0/16 derived from the pod's uid. */
-export function podIp(uid: string): string {
-  let h = 0;
-  for (let i = 0; i < uid.length; i++) h = (Math.imul(h, 31) + uid.charCodeAt(i)) >>> 0;
-  return `10.244.${(h >>> 8) & 255}.${(h & 253) + 1}`;
-}
+/** Whether a network plugin gives the pods of a cluster their addresses (they then wait for one). */
+export type PodNetworkCheck = (cluster: string) => boolean;
 
 export class KubeletSim implements Reconciler {
   readonly name = 'kubelet-sim';
@@ -51,6 +52,7 @@ export class KubeletSim implements Reconciler {
     private readonly idx: WorkloadIndexes,
     private readonly enqueue: (key: string) => void,
     seed: number,
+    private readonly networkManages: PodNetworkCheck = () => false,
   ) {
     this.rng = new Random(seed).fork('kubelet');
     const podEvent = (p: Pod) => {
@@ -81,6 +83,8 @@ export class KubeletSim implements Reconciler {
     if (!node || node.metadata.deletionTimestamp || LOST_PHASES.has(node.status?.phase ?? '')) return this.fail(pod, `node ${nodeName} is ${node ? node.status?.phase : 'gone'}`);
     if (isDraining(node)) return this.evict(pod);
     if (pod.status?.phase === 'Running' || node.status?.phase !== 'Running') return; // a node coming up enqueues its pods
+    // No address yet on a networked cluster: the pod's update with its podIP enqueues it again.
+    if (!pod.status?.podIP && this.networkManages(namespace.slice(0, namespace.indexOf('/')))) return;
     let at = this.startAt.get(key);
     if (at === undefined) {
       const images = this.pulled.get(nodeName) ?? new Set<string>();
@@ -103,11 +107,11 @@ export class KubeletSim implements Reconciler {
       this.infraClock.setTimeout(() => this.enqueue(key), Math.max(1, left));
       return;
     }
-    this.startAt.delete(key);
-    await this.run(pod);
+    if (await this.run(pod)) this.startAt.delete(key);
   }
 
-  private async run(pod: Pod): Promise<void> {
+  /** Marks the pod Running; false when the write lost a race and the pod was enqueued again. */
+  private async run(pod: Pod): Promise<boolean> {
     const now = new Date(this.clock.now()).toISOString();
     const prev: PodStatus = pod.status ?? {};
     const containers = pod.spec?.containers ?? [];
@@ -118,12 +122,11 @@ export class KubeletSim implements Reconciler {
       ...prev,
       phase: 'Running',
       startTime: now,
-      podIP: podIp(pod.metadata.uid ?? pod.metadata.name),
       ready: `${containers.length}/${containers.length}`,
       containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: true, state: 'running' as const })),
       conditions,
     };
-    await this.write(pod, status);
+    return this.write(pod, status);
   }
 
   private async fail(pod: Pod, why: string): Promise<void> {
@@ -147,10 +150,18 @@ export class KubeletSim implements Reconciler {
     });
   }
 
-  private async write(pod: Pod, status: PodStatus): Promise<void> {
-    const { resourceVersion: _rv, ...meta } = pod.metadata;
-    await this.store.update({ ...pod, metadata: meta, status }, { subresource: 'status' }).catch((e: unknown) => {
+  /** Writes status at the pod's resourceVersion; on a conflict looks again at the fresh pod. */
+  private async write(pod: Pod, status: PodStatus): Promise<boolean> {
+    try {
+      await this.store.update({ ...pod, status }, { subresource: 'status' });
+      return true;
+    } catch (e) {
+      if (e instanceof ConflictError) {
+        this.enqueue(objectKey(pod));
+        return false;
+      }
       if (!(e instanceof NotFoundError)) throw e;
-    });
+      return true;
+    }
   }
 }

@@ -4,7 +4,8 @@
  *   Deployment ──▶ deployment ctl ──▶ ReplicaSets (rolling update)
  *   ReplicaSet ──▶ replicaset ctl ──▶ Pods (create / delete / replace Failed)
  *   Pod (unbound) ──▶ pod scheduler ──▶ spec.nodeName + explanation     (VMs, Clusters, Plans feed its snapshot)
- *   Pod (bound) ──▶ kubelet-sim ──▶ Running after pull + start; Failed on a lost node; evicted on drain
+ *   Pod (bound) ──▶ kubelet-sim ──▶ Running after pull + start (once the network gave it an address,
+ *                                   on a cluster the network manages); Failed on a lost node; evicted on drain
  *   Service + Pods ──▶ endpoints ctl ──▶ Endpoints
  */
 import type { Deployment, Endpoints, Pod, ReplicaSet, Resource, Service, VirtualMachine } from '../../api/index.js';
@@ -43,6 +44,9 @@ export function addWorkloadControllers(ctx: WorkloadControllerContext, opts: Wor
   const vms = ctx.informer<VirtualMachine>('VirtualMachine');
   const clusters = ctx.informer<Resource<{ tenant?: string; plan?: string }>>('Cluster');
   const plans = ctx.informer<Resource<{ maxPodsPerNode?: number }>>('Plan');
+  // The network records a cluster's node segment as a Segment: its pods get addresses from it.
+  const segments = ctx.informer<Resource<{ role?: string; cluster?: string }>>('Segment');
+  const networkManages = (cluster: string) => segments.list().some((s) => s.spec?.role === 'NodeSegment' && s.spec.cluster === cluster);
   // Indexes first, so every controller's handler sees them current.
   const indexes = new WorkloadIndexes(pods, rss, svcs);
   const deployments = ctx.addController((enq) => new DeploymentController(store, clock, deps, rss, indexes, enq), 2);
@@ -51,7 +55,7 @@ export function addWorkloadControllers(ctx: WorkloadControllerContext, opts: Wor
     (enq) => new PodSchedulerController(store, clock, { pods, vms, clusters, plans }, enq, { seed, ...(opts.scheduler ?? {}) }),
     opts.schedulerWorkers ?? 256,
   );
-  const kubelet = ctx.addController((enq) => new KubeletSim(store, clock, ctx.infraClock, pods, vms, indexes, enq, seed), 64);
+  const kubelet = ctx.addController((enq) => new KubeletSim(store, clock, ctx.infraClock, pods, vms, indexes, enq, seed, networkManages), 64);
   const endpoints = ctx.addController((enq) => new EndpointsController(store, svcs, pods, eps, indexes, enq), 2);
   return { indexes, deployments, replicaSets, podScheduler, kubelet, endpoints };
 }

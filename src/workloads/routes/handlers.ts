@@ -1,10 +1,13 @@
 /**
  * The workload REST handlers, Kubernetes-compatible, for one kind at a time: list (one namespace
  * or all; labelSelector; watch), create, get, replace, delete. Deleting a Namespace deletes every
- * workload object in it; deleting a Deployment or ReplicaSet cascades through the controllers.
+ * workload object in it; deleting a Deployment or ReplicaSet cascades through the controllers. A
+ * Service gets its ClusterIP in the transaction that creates it and gives it back in the one that
+ * deletes it; the address is immutable in between.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, NotFoundError, ValidationError, WORKLOAD_KINDS, type KindDef, type Resource } from '../../api/index.js';
+import { createWithClusterIp, deleteWithClusterIp, subnetConflictCauses } from '../../network/index.js';
 import type { RouteContext } from '../../platform/extension.js';
 import { storeNamespace } from '../names.js';
 import { authorize, requireNamespace } from './access.js';
@@ -48,9 +51,13 @@ export async function createObject(ctx: RouteContext, req: FastifyRequest, reply
   const obj = parseWorkload(def, req.body, cluster, ns);
   if (req.auditInfo) req.auditInfo.name = obj.metadata.name;
   if (ns !== undefined) await requireNamespace(ctx, cluster, ns);
+  if (def.kind === 'Namespace') {
+    const causes = await subnetConflictCauses(ctx.store, access.tenant, obj.metadata.annotations);
+    if (causes.length > 0) throw new ValidationError(causes, { kind: 'Namespace', name: obj.metadata.name });
+  }
   await admitImages(ctx, req, def, obj, access.tenant);
   const { resourceVersion: _rv, ...meta } = obj.metadata;
-  const created = await ctx.store.create({ ...obj, metadata: meta });
+  const created = def.kind === 'Service' ? await createWithClusterIp(ctx.store, { ...obj, metadata: meta }, cluster, ns ?? '') : await ctx.store.create({ ...obj, metadata: meta });
   reply.code(201);
   return toApi(created);
 }
@@ -70,6 +77,7 @@ export async function replaceObject(ctx: RouteContext, req: FastifyRequest, def:
   // A bound pod keeps its node: nodeName is the scheduler's once set.
   const oldNode = (old.spec as { nodeName?: string } | undefined)?.nodeName;
   if (def.kind === 'Pod' && oldNode) spec = { ...(spec as object), nodeName: oldNode };
+  if (def.kind === 'Service') spec = keepClusterIp(old, spec, name);
   const next: Resource = {
     ...old,
     metadata: {
@@ -89,11 +97,11 @@ export async function deleteObject(ctx: RouteContext, req: FastifyRequest, def: 
     const inside = storeNamespace(cluster, name);
     const obj = await ctx.store.get(def.kind, cluster, name);
     // Owners first, so controllers do not recreate what is being removed.
-    for (const k of ['Deployment', 'ReplicaSet', 'Service', 'Endpoints', 'Pod']) {
+    for (const k of ['Deployment', 'ReplicaSet', 'Service', 'Endpoints', 'Pod', 'NetworkPolicy']) {
       const { items } = await ctx.store.list(k, { namespace: inside });
       await Promise.all(
         items.map((o) =>
-          ctx.store.delete(k, inside, o.metadata.name).catch((e: unknown) => {
+          (k === 'Service' ? deleteWithClusterIp(ctx.store, cluster, inside, o.metadata.name) : ctx.store.delete(k, inside, o.metadata.name)).catch((e: unknown) => {
             if (!(e instanceof NotFoundError)) throw e;
           }),
         ),
@@ -102,12 +110,26 @@ export async function deleteObject(ctx: RouteContext, req: FastifyRequest, def: 
     await ctx.store.delete(def.kind, cluster, name);
     return toApi({ ...obj, status: { phase: 'Terminating' } });
   }
+  if (def.kind === 'Service') return toApi(await deleteWithClusterIp(ctx.store, cluster, storeNs(def, cluster, ns), name));
   return toApi(await ctx.store.delete(def.kind, storeNs(def, cluster, ns), name));
 }
 
-/** A workload kind by its plural within an API group (`core` or `apps`); 404 otherwise. */
-export function kindInGroup(plural: string, group: 'core' | 'apps'): KindDef {
-  const def = WORKLOAD_KINDS.find((k) => k.plural === plural && (k.apiVersion === 'apps/v1') === (group === 'apps'));
+/** A Service keeps the ClusterIP it was given: absent in the update means unchanged, another value is refused. */
+function keepClusterIp(old: Resource, spec: unknown, name: string): unknown {
+  const held = (old.spec as { clusterIP?: string } | undefined)?.clusterIP;
+  const wanted = (spec as { clusterIP?: string } | undefined)?.clusterIP;
+  if (wanted !== undefined && wanted !== '' && wanted !== held)
+    throw ValidationError.field('spec.clusterIP', `field is immutable: the Service holds ${held ?? 'no ClusterIP'}`, { kind: 'Service', name });
+  return held === undefined ? spec : { ...(spec as object), clusterIP: held };
+}
+
+/** The API groups of workload kinds and their apiVersion. */
+export const WORKLOAD_GROUPS = { core: 'v1', apps: 'apps/v1', networking: 'networking.k8s.io/v1' } as const;
+export type WorkloadGroup = keyof typeof WORKLOAD_GROUPS;
+
+/** A workload kind by its plural within an API group; 404 otherwise. */
+export function kindInGroup(plural: string, group: WorkloadGroup): KindDef {
+  const def = WORKLOAD_KINDS.find((k) => k.plural === plural && k.apiVersion === WORKLOAD_GROUPS[group]);
   if (!def || def.kind === 'Namespace') throw new NotFoundError('resource type', plural);
   return def;
 }

@@ -1,8 +1,10 @@
 /**
  * Validation of workload objects at the edge: apiVersion and kind, metadata (DNS name, namespace
- * agreeing with the URL), the kind's schema, quantities and selector/template agreement, each
- * cause named by its field path. Produces the stored form (namespace `<cluster>/<ns>`), and the
- * API form back (Kubernetes' namespace).
+ * agreeing with the URL), the kind's schema, quantities and selector/template agreement, a
+ * NetworkPolicy's every field (the network policy engine's validator), a Service's fields (the
+ * load balancer's compiler) and a Namespace's subnet annotations, each cause named by its field
+ * path. Produces the stored form (namespace `<cluster>/<ns>`), and the API form back (Kubernetes'
+ * namespace). A Service's ClusterIP is allocated when it is created (handlers.ts).
  */
 import {
   ObjectMetaSchema,
@@ -18,17 +20,22 @@ import {
   type PodSpec,
   type Resource,
 } from '../../api/index.js';
+import { compileService, DEFAULT_IPAM_CONFIG, subnetAnnotationCauses, validateNetworkPolicy, type ServiceSpecInput } from '../../network/index.js';
 import { splitStoreNamespace, storeNamespace } from '../names.js';
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A cluster IP for a Service, stable per name, in 10.96.0.0/16. */
-function clusterIp(cluster: string, ns: string, name: string): string {
-  let h = 0;
-  for (const ch of `${cluster}/${ns}/${name}`) h = (Math.imul(h, 31) + ch.charCodeAt(0)) >>> 0;
-  return `10.96.${(h >>> 8) & 255}.${(h & 253) + 1}`;
+/** Causes the network finds in a Service spec that passed the schema (ports, affinity, VIP fields, pool settings). */
+function serviceCauses(spec: unknown, cluster: string, ns: string, name: string): FieldCause[] {
+  try {
+    compileService({ cluster, namespace: ns, name }, spec as ServiceSpecInput);
+    return [];
+  } catch (e) {
+    if (e instanceof ValidationError) return [...e.causes];
+    throw e;
+  }
 }
 
 /** Parses a request body into the stored object of `def` in `cluster` (and `ns` unless a Namespace). */
@@ -53,14 +60,18 @@ export function parseWorkload(def: KindDef, body: unknown, cluster: string, ns: 
     causes.push(...schema);
     if (schema.length === 0 && def.kind === 'Pod') causes.push(...podSpecCauses(spec as PodSpec, 'spec'));
     if (schema.length === 0 && (def.kind === 'Deployment' || def.kind === 'ReplicaSet')) causes.push(...workloadSpecCauses(spec as DeploymentSpec));
+    if (schema.length === 0 && def.kind === 'NetworkPolicy') causes.push(...validateNetworkPolicy(spec));
+    if (schema.length === 0 && def.kind === 'Service') causes.push(...serviceCauses(spec, cluster, ns ?? '', isRecord(meta) ? String(meta['name']) : ''));
   }
+  if (def.kind === 'Namespace' && isRecord(meta) && isRecord(meta['annotations']))
+    causes.push(...subnetAnnotationCauses(meta['annotations'] as Record<string, string>, DEFAULT_IPAM_CONFIG.tenantBlockPrefix));
   for (const k of Object.keys(body)) if (!['apiVersion', 'kind', 'metadata', 'spec', 'status'].includes(k)) causes.push({ field: k, message: 'unknown field' });
   if (causes.length) throw new ValidationError(causes, context);
   const m = meta as Record<string, unknown>;
   const { uid: _u, resourceVersion, generation: _g, creationTimestamp: _c, deletionTimestamp: _d, namespace: _n, ...userMeta } = m;
   const name = String(m['name']);
   let filled = spec as Record<string, unknown>;
-  if (def.kind === 'Service') filled = { type: 'ClusterIP', ...filled, clusterIP: filled['clusterIP'] ?? clusterIp(cluster, ns ?? '', name) };
+  if (def.kind === 'Service') filled = { type: 'ClusterIP', ...filled };
   if (def.kind === 'Deployment') filled = { replicas: 1, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, ...filled };
   const obj: Resource = {
     apiVersion: def.apiVersion,

@@ -3,7 +3,8 @@
  *   /clusters/{c}/api/v1/namespaces[/{ns}]
  *   /clusters/{c}/api/v1/namespaces/{ns}/{pods|services|endpoints}[/{name}]
  *   /clusters/{c}/apis/apps/v1/namespaces/{ns}/{deployments|replicasets}[/{name}]
- *   /clusters/{c}/api/v1/{plural}, /clusters/{c}/apis/apps/v1/{plural}   (all namespaces)
+ *   /clusters/{c}/apis/networking.k8s.io/v1/namespaces/{ns}/networkpolicies[/{name}]
+ *   /clusters/{c}/api/v1/{plural}, /clusters/{c}/apis/{group}/{version}/{plural}   (all namespaces)
  * Lists take labelSelector and watch=true.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -37,6 +38,7 @@ export function registerWorkloadRoutes(app: FastifyInstance, ctx: RouteContext):
   for (const [prefix, group] of [
     ['api/v1', 'core'],
     ['apis/apps/v1', 'apps'],
+    ['apis/networking.k8s.io/v1', 'networking'],
   ] as const) {
     const coll = `${base}/${prefix}/namespaces/:ns/:plural`;
     const item = `${coll}/:name`;
