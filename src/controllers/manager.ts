@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Host, Resource, Role, RoleBinding, Tenant, VirtualMachine, Zone } from '../api/index.js';
 import type { Clock, TimerHandle } from '../clock/index.js';
 import type { Driver } from '../infra/index.js';
+import type { FilterPlugin } from '../scheduler/index.js';
 import type { Store } from '../store/index.js';
 import { ControllerSet, type Informer, type Reconciler } from './framework/index.js';
 import { HostController } from './hosts/host-controller.js';
@@ -40,6 +41,11 @@ export interface ManagerHooks {
   informer<T extends Resource>(kind: string): Informer<T>;
   /** Adds a controller; `build` gets the function that enqueues a key for it. */
   addController<R extends Reconciler>(build: (enqueue: (key: string) => void) => R, workers?: number): R;
+  /**
+   * Adds a Filter plugin to VM placement (e.g. HA admission control), run after the built-in cheap
+   * filters and before the NUMA search; call it while building controllers, before start.
+   */
+  addPlacementFilter(filter: FilterPlugin): void;
   /** Runs `fn` after every informer has synced and before controllers start. */
   onStart(fn: () => Promise<void> | void): void;
   /** Runs `fn` when the platform stops. */
@@ -85,10 +91,11 @@ export class ControllerManager {
     this.hostCtl = make((enq) => new HostController(store, clock, opts.infraClock, i.hosts, i.vms, enq, { heartbeatGraceMs: opts.heartbeatIntervalMs * 3 }), 2);
     make((enq) => new ZoneController(store, i.zones, i.hosts, enq));
     this.placement = make((enq) => new PlacementController(store, clock, { vms: i.vms, hosts: i.hosts, zones: i.zones, tenants: i.tenants }, enq, opts.seed));
-    this.vmCtl = make((enq) => new VmController(store, clock, opts.driver, i.vms, i.hosts, enq), 4);
+    this.vmCtl = make((enq) => new VmController(store, clock, opts.driver, i.vms, i.hosts, enq, i.zones), 4);
     this.hooks = {
       informer: <T extends Resource>(kind: string): Informer<T> => set.informer<T>(kind),
       addController: make,
+      addPlacementFilter: (filter) => this.placement.addFilter(filter),
       onStart: (fn) => void this.startHooks.push(fn),
       onStop: (fn) => void this.stopHooks.push(fn),
     };

@@ -146,6 +146,17 @@ export function runDriverConformance(name: string, factory: () => Promise<Driver
       expect(await create()).not.toBe('');
     });
 
+    it('keeps VMs of an isolated host running and refuses management calls on it until it reconnects', async () => {
+      if (!hasFaultInjection(d)) return;
+      const vmId = await create();
+      await d.faults.isolateHost(host.name, 'conformance');
+      expect((await d.getVm(vmId)).power).toBe('running');
+      await expectDriverError(h, d.createVm(smallVm(host, 'agent-isolated')), 'HostUnavailable', true);
+      await d.faults.recoverHost(host.name);
+      expect((await d.getVm(vmId)).power).toBe('running');
+      expect(await create(smallVm(host, 'agent-reconnected'))).not.toBe('');
+    });
+
     it('refuses a VM larger than the host memory as NoCapacity', async () => {
       await expectDriverError(h, d.createVm(smallVm(host, 'agent-big', host.memoryMiB + 1024)), 'NoCapacity');
     });

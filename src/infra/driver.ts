@@ -74,11 +74,18 @@ export interface MigrationResult {
   readonly totalMs: number;
   readonly stunMs: number;
   readonly transferredMiB: number;
+  /** True when the guest was slowed (SDPS) so that pre-copy could converge. */
+  readonly throttled?: boolean;
 }
 
-/** Events from the infrastructure: heartbeats (batched), host and VM state changes. */
+/**
+ * Events from the infrastructure: heartbeats (batched), host and VM state changes. A Heartbeats
+ * event lists the hosts heard on the management network; `datastore`, when the driver has
+ * heartbeat datastores, lists the hosts whose datastore heartbeat was seen (vSphere HA's second
+ * channel): a host in `datastore` but not in `hosts` is alive but isolated.
+ */
 export type InfraEvent =
-  | { readonly type: 'Heartbeats'; readonly time: number; readonly hosts: readonly string[] }
+  | { readonly type: 'Heartbeats'; readonly time: number; readonly hosts: readonly string[]; readonly datastore?: readonly string[] }
   | { readonly type: 'HostFailed'; readonly time: number; readonly host: string; readonly reason: string }
   | { readonly type: 'HostRecovered'; readonly time: number; readonly host: string }
   | { readonly type: 'VmPowerChanged'; readonly time: number; readonly vmId: string; readonly host: string; readonly power: VmPower; readonly reason: string };
@@ -130,8 +137,16 @@ export interface Driver {
 
 /** Optional capability of simulated drivers: fault injection. */
 export interface FaultInjector {
+  /** Crash: the host and its VMs stop; no heartbeat of any kind. */
   failHost(name: string, reason?: string): Promise<void>;
+  /** Brings a failed host back (empty of running VMs), or reconnects an isolated one. */
   recoverHost(name: string): Promise<void>;
+  /**
+   * Network isolation (vSphere HA's "isolated host"): the management network goes silent, the
+   * host and its VMs keep running and datastore heartbeats continue; management operations on it
+   * (create, power, migrate) fail as HostUnavailable until `recoverHost`.
+   */
+  isolateHost(name: string, reason?: string): Promise<void>;
 }
 
 export function hasFaultInjection(d: Driver): d is Driver & { faults: FaultInjector } {

@@ -26,11 +26,18 @@ export const HostSpecSchema = Type.Object(
     features: Type.Optional(Type.Array(Type.String())),
     /** Cordoned: no new placements (running VMs stay). */
     unschedulable: Type.Optional(Type.Boolean()),
+    /**
+     * Maintenance mode: no new placements, and the running VMs are evacuated by live migration;
+     * the host is in maintenance (condition `Maintenance=True`) once none runs. False or absent:
+     * in service.
+     */
+    maintenance: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
 export type HostSpec = Static<typeof HostSpecSchema>;
 
+/** `Maintenance`: `spec.maintenance` is set (being evacuated, or empty and in maintenance mode). */
 export const HOST_STATES = ['Ready', 'NotReady', 'Failed', 'Maintenance'] as const;
 export type HostState = (typeof HOST_STATES)[number];
 

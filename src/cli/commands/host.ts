@@ -35,4 +35,4 @@ function faultCommand(action: 'fail' | 'recover', description: string, done: str
 }
 
 export const hostFailCommand = faultCommand('fail', 'Inject a host crash (simulated datacenter)', 'failed');
-export const hostRecoverCommand = faultCommand('recover', 'Bring a failed host back', 'recovered');
+export const hostRecoverCommand = faultCommand('recover', 'Bring a failed host back, or reconnect an isolated one', 'recovered');

@@ -57,6 +57,14 @@ async function waitRunning(ctx: Context, def: KindDef, name: string, timeoutSeco
   });
 }
 
+const RESTART_PRIORITIES = ['highest', 'high', 'medium', 'low', 'lowest', 'disabled'] as const;
+
+function parseRestartPriority(raw: unknown): (typeof RESTART_PRIORITIES)[number] {
+  const p = RESTART_PRIORITIES.find((x) => x === raw);
+  if (p === undefined) throw new UserError(`--restart-priority must be one of ${RESTART_PRIORITIES.join(', ')}, got "${String(raw)}"`);
+  return p;
+}
+
 export const vmCreateCommand = defineCommand<VmCreateInput>({
   name: 'create',
   description: 'Create a VirtualMachine',
@@ -68,6 +76,7 @@ export const vmCreateCommand = defineCommand<VmCreateInput>({
     { flags: '--zone <zone>', description: 'restrict placement to this zone' },
     { flags: '--encrypted-memory', description: 'needs a host with encrypted memory (sev-es)' },
     { flags: '--image <image>', description: 'boot image' },
+    { flags: '--restart-priority <priority>', description: 'HA restart order after a host failure (default medium)', choices: ['highest', 'high', 'medium', 'low', 'lowest', 'disabled'] },
     { flags: '--wait', description: 'wait until the VM runs (or cannot be placed)' },
     { flags: '--timeout <duration>', description: 'how long --wait waits', default: '5m' },
   ],
@@ -80,6 +89,7 @@ export const vmCreateCommand = defineCommand<VmCreateInput>({
       ...(opts.zone !== undefined ? { zone: optionalString(opts.zone, '--zone') } : {}),
       ...(opts.encryptedMemory === true ? { encryptedMemory: true } : {}),
       ...(opts.image !== undefined ? { image: optionalString(opts.image, '--image') } : {}),
+      ...(opts.restartPriority !== undefined ? { restartPriority: parseRestartPriority(opts.restartPriority) } : {}),
     };
     return { name: args[0] ?? '', spec, wait: opts.wait === true, timeoutSeconds: parseDurationSeconds(opts.timeout, '--timeout') };
   },

@@ -9,6 +9,7 @@ import { HEALTH_DEFAULTS, pruneAlerts, resurrectionState } from './health.js';
 import { DRAIN_ANNOTATION, nodeVm, sameVersion, versionOf, type Slot } from './nodes.js';
 import { nextRolloutStep } from './rollout.js';
 import { elapsed, type Work } from './work.js';
+import { deferToHa } from './resurrector-ha.js';
 
 const DOWN_PHASES = new Set(['Lost', 'Failed']);
 
@@ -23,7 +24,7 @@ export function monitorHealth(w: Work): void {
     const vm = w.vms.get(slot.name);
     if (w.st.replacing[slot.name] || !vm || vm.metadata.deletionTimestamp) continue;
     const phase = vm.status?.phase ?? 'Pending';
-    if (phase === 'Running') {
+    if (phase === 'Running' || deferToHa(vm)) {
       delete w.st.notRunningSince[slot.name];
       continue;
     }
@@ -123,6 +124,8 @@ export async function stepReplacements(w: Work): Promise<void> {
             delete w.st.replacing[name];
             w.events.push(['Normal', 'Resurrected', `node ${name} runs again on host ${vm.status?.host ?? '?'} with disk ${w.st.disks[name] ?? '(none)'}`]);
           } else next('watching');
+        } else if (deferToHa(vm)) {
+          // Its host failed and HA is restarting it: wait rather than fail the upgrade.
         } else if (r.reason === 'upgrade' && (DOWN_PHASES.has(phase ?? '') || elapsed(w, r.stepSince) > (upd.nodeStartupTimeoutMs ?? 600_000))) {
           failUpgrade(w, name, r, DOWN_PHASES.has(phase ?? '') ? why(vm) : `not Running within ${(upd.nodeStartupTimeoutMs ?? 600_000) / 1000} s (${why(vm)})`);
         } else if (r.reason === 'resurrect' && DOWN_PHASES.has(phase ?? '')) {
@@ -131,6 +134,10 @@ export async function stepReplacements(w: Work): Promise<void> {
         break;
       }
       case 'watching': {
+        if (vm && deferToHa(vm)) {
+          next('creating'); // lost with its host during the watch; watched again once HA has it running
+          break;
+        }
         if (!vm || vm.status?.phase !== 'Running') {
           failUpgrade(w, name, r, vm ? `${why(vm)} during the ${r.canary ? 'canary ' : ''}watch time` : 'VM disappeared');
           break;

@@ -1,6 +1,7 @@
 /**
  * Keeps each Host's status true: its state from the driver's heartbeats and failure events
- * (Ready, NotReady after missed heartbeats, Failed after a crash) and its allocation (vCPUs,
+ * (Ready, NotReady after missed heartbeats, Failed after a crash, Maintenance while
+ * `spec.maintenance` is set on a healthy host) and its allocation (vCPUs,
  * memory, per NUMA node, VM count) summed from the VMs placed on it. Level-triggered: the
  * reconcile recomputes everything from the caches and writes only when something changed.
  */
@@ -35,8 +36,13 @@ export class HostController implements Reconciler {
     private readonly enqueue: (host: string) => void,
     private readonly opts: HostControllerOptions,
   ) {
-    // A host is Ready only once a heartbeat has been seen from it.
-    hosts.addHandlers({ onAdd: (h) => enqueue(h.metadata.name) });
+    // A host is Ready only once a heartbeat has been seen from it; maintenance mode is spec.
+    hosts.addHandlers({
+      onAdd: (h) => enqueue(h.metadata.name),
+      onUpdate: (old, h) => {
+        if (old.spec?.maintenance !== h.spec?.maintenance) enqueue(h.metadata.name);
+      },
+    });
     vms.addHandlers({
       onAdd: (vm) => this.track(undefined, vm),
       onUpdate: (old, vm) => this.track(old, vm),
@@ -65,7 +71,8 @@ export class HostController implements Reconciler {
         for (const h of e.hosts) {
           this.lastSeen.set(h, e.time);
           const cached = this.hosts.get(h);
-          if (cached && cached.status?.state !== 'Ready' && !this.failed.has(h)) this.enqueue(h);
+          const state = cached?.status?.state;
+          if (cached && state !== 'Ready' && state !== 'Maintenance' && !this.failed.has(h)) this.enqueue(h);
         }
         return;
       case 'HostFailed':
@@ -87,24 +94,28 @@ export class HostController implements Reconciler {
     const now = this.infraClock.now();
     for (const h of this.hosts.list()) {
       const seen = this.lastSeen.get(h.metadata.name) ?? 0;
-      if (h.status?.state === 'Ready' && now - seen > this.opts.heartbeatGraceMs) this.enqueue(h.metadata.name);
+      const state = h.status?.state;
+      if ((state === 'Ready' || state === 'Maintenance') && now - seen > this.opts.heartbeatGraceMs) this.enqueue(h.metadata.name);
     }
   }
 
-  private desiredState(name: string): { state: HostState; reason: string; message: string } {
+  /** State and Ready condition: a healthy host in maintenance mode is `Maintenance` (and Ready=True). */
+  private desiredState(host: Host): { state: HostState; ready: 'True' | 'False' | 'Unknown'; reason: string; message: string } {
+    const name = host.metadata.name;
     const failure = this.failed.get(name);
-    if (failure !== undefined) return { state: 'Failed', reason: 'HostFailed', message: `host failed: ${failure}` };
+    if (failure !== undefined) return { state: 'Failed', ready: 'False', reason: 'HostFailed', message: `host failed: ${failure}` };
     const seen = this.lastSeen.get(name);
     const silent = seen === undefined ? Infinity : this.infraClock.now() - seen;
     if (silent > this.opts.heartbeatGraceMs)
-      return { state: 'NotReady', reason: 'HeartbeatMissed', message: seen === undefined ? 'no heartbeat received yet' : `no heartbeat for ${Math.round(silent / 1000)} s` };
-    return { state: 'Ready', reason: 'HeartbeatReceived', message: 'host is sending heartbeats' };
+      return { state: 'NotReady', ready: 'Unknown', reason: 'HeartbeatMissed', message: seen === undefined ? 'no heartbeat received yet' : `no heartbeat for ${Math.round(silent / 1000)} s` };
+    const state = host.spec?.maintenance === true ? 'Maintenance' : 'Ready';
+    return { state, ready: 'True', reason: 'HeartbeatReceived', message: 'host is sending heartbeats' };
   }
 
   async reconcile(name: string): Promise<void> {
     const host = this.hosts.get(name);
     if (!host?.spec) return;
-    const { state, reason, message } = this.desiredState(name);
+    const { state, ready: readyStatus, reason, message } = this.desiredState(host);
     let vcpus = 0;
     let mem = 0;
     let count = 0;
@@ -128,7 +139,6 @@ export class HostController implements Reconciler {
     const nowIso = new Date(this.clock.now()).toISOString();
     const prev = host.status ?? {};
     const prevReady = getCondition(prev.conditions, 'Ready');
-    const readyStatus = state === 'Ready' ? 'True' : state === 'Failed' ? 'False' : 'Unknown';
     const changed =
       prev.state !== state ||
       prev.allocatedVcpus !== vcpus ||
@@ -141,7 +151,7 @@ export class HostController implements Reconciler {
     const status: HostStatus = {
       ...prev,
       state,
-      ...(state === 'Ready' ? { lastHeartbeat: nowIso } : {}),
+      ...(readyStatus === 'True' ? { lastHeartbeat: nowIso } : {}),
       allocatedVcpus: vcpus,
       allocatedMemoryMiB: mem,
       numa: numaAlloc,

@@ -47,7 +47,12 @@ export async function syncInventory(store: Store, driver: Driver): Promise<{ zon
       }
       continue;
     }
-    const merged: HostSpec = { ...spec, ...(old.spec?.unschedulable !== undefined ? { unschedulable: old.spec.unschedulable } : {}) };
+    // Operator settings (cordon, maintenance mode) survive a restart; the hardware comes from the driver.
+    const merged: HostSpec = {
+      ...spec,
+      ...(old.spec?.unschedulable !== undefined ? { unschedulable: old.spec.unschedulable } : {}),
+      ...(old.spec?.maintenance !== undefined ? { maintenance: old.spec.maintenance } : {}),
+    };
     if (JSON.stringify(old.spec) !== JSON.stringify(merged)) await store.update({ ...old, spec: merged });
   }
   return { zones: inv.zones.length, hosts: inv.hosts.length, created };

@@ -6,7 +6,7 @@
  */
 import { setCondition, type Host, type Tenant, type VirtualMachine, type VirtualMachineStatus, type Zone } from '../../api/index.js';
 import type { Clock } from '../../clock/index.js';
-import { ClusterSnapshot, Scheduler, vmKey } from '../../scheduler/index.js';
+import { ClusterSnapshot, Scheduler, vmKey, type FilterPlugin } from '../../scheduler/index.js';
 import type { Store } from '../../store/index.js';
 import type { Informer, ReconcileResult, Reconciler } from '../framework/index.js';
 
@@ -20,11 +20,18 @@ export interface PlacementInformers {
   readonly tenants: Informer<Tenant>;
 }
 
+/** A host as placement sees it: one in maintenance mode takes no new VMs (like a cordoned one). */
+export function schedulingView(h: Host): Host {
+  return h.spec?.maintenance === true && h.spec.unschedulable !== true ? { ...h, spec: { ...h.spec, unschedulable: true } } : h;
+}
+
 export class PlacementController implements Reconciler {
   readonly name = 'placement';
   readonly snapshot: ClusterSnapshot;
-  private readonly scheduler: Scheduler;
+  private scheduler: Scheduler;
   private readonly pending = new Set<string>();
+  /** VMs this controller placed in the snapshot whose status write has not been seen yet. */
+  private readonly assumed = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -35,7 +42,9 @@ export class PlacementController implements Reconciler {
   ) {
     this.snapshot = new ClusterSnapshot(seed);
     this.scheduler = new Scheduler(this.snapshot, { seed });
-    inf.zones.addHandlers({ onAdd: (z) => this.zoneChanged(z), onUpdate: (_o, z) => this.zoneChanged(z) });
+    this.seed = seed;
+    // Zone status (host counts) is rewritten as hosts change; only a spec change alters placement.
+    inf.zones.addHandlers({ onAdd: (z) => this.zoneChanged(z), onUpdate: (o, z) => o.metadata.generation !== z.metadata.generation && this.zoneChanged(z) });
     inf.tenants.addHandlers({
       onAdd: (t) => this.snapshot.upsertTenant(t),
       onUpdate: (_o, t) => this.snapshot.upsertTenant(t),
@@ -43,12 +52,12 @@ export class PlacementController implements Reconciler {
     });
     inf.hosts.addHandlers({
       onAdd: (h) => {
-        this.snapshot.upsertHost(h);
+        this.snapshot.upsertHost(schedulingView(h));
         this.retryPending();
       },
       onUpdate: (old, h) => {
-        this.snapshot.upsertHost(h);
-        if (old.status?.state !== h.status?.state || old.spec?.unschedulable !== h.spec?.unschedulable) this.retryPending();
+        this.snapshot.upsertHost(schedulingView(h));
+        if (old.status?.state !== h.status?.state || old.spec?.unschedulable !== h.spec?.unschedulable || old.spec?.maintenance !== h.spec?.maintenance) this.retryPending();
       },
       onDelete: (h) => this.snapshot.removeHost(h.metadata.name),
     });
@@ -57,9 +66,24 @@ export class PlacementController implements Reconciler {
       onUpdate: (_o, vm) => this.vmChanged(vm),
       onDelete: (vm) => {
         this.pending.delete(vm.metadata.name);
+        this.assumed.delete(vmKey(vm));
         if (this.snapshot.forget(vmKey(vm))) this.retryPending();
       },
     });
+  }
+
+  private readonly seed: number;
+
+  /**
+   * Adds a Filter plugin (an extension's, e.g. HA admission control) before the NUMA search, the
+   * last and only searching filter. Called while controllers are built, before any decision.
+   */
+  addFilter(filter: FilterPlugin): void {
+    const base = this.scheduler.profile;
+    const filters = [...base.filters];
+    const numa = filters.findIndex((f) => f.name === 'NumaFit');
+    filters.splice(numa < 0 ? filters.length : numa, 0, filter);
+    this.scheduler = new Scheduler(this.snapshot, { seed: this.seed, profile: { ...base, filters } });
   }
 
   private zoneChanged(z: Zone): void {
@@ -70,9 +94,13 @@ export class PlacementController implements Reconciler {
   private vmChanged(vm: VirtualMachine): void {
     if (vm.status?.host) {
       this.pending.delete(vm.metadata.name);
+      this.assumed.delete(vmKey(vm));
       this.snapshot.observeVm(vm);
       return;
     }
+    // Sent back for placement (its host refused it): forget where it was, unless the host is our
+    // own decision whose status write is still on its way.
+    if (!this.assumed.has(vmKey(vm)) && this.snapshot.forget(vmKey(vm))) this.retryPending();
     if (vm.metadata.deletionTimestamp) return;
     this.pending.add(vm.metadata.name);
     this.enqueue(vm.metadata.name);
@@ -108,9 +136,11 @@ export class PlacementController implements Reconciler {
         conditions: setCondition(prev.conditions, { type: 'Scheduled', status: 'True', reason: 'Scheduled', message: result.explanation.message, observedGeneration: gen }, now),
         observedGeneration: gen,
       };
+      this.assumed.add(key);
       try {
         await this.store.update({ ...vm, status }, { subresource: 'status' });
       } catch (err) {
+        this.assumed.delete(key);
         this.snapshot.forget(key);
         throw err;
       }

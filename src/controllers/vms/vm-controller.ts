@@ -1,15 +1,19 @@
 /**
  * The VM lifecycle controller (the driver controller): turns a placed VM into a running one
  * through the driver, powers it on and off, releases it on delete (then drops the finalizer),
- * and marks it Lost when its host crashes (restarting it elsewhere is HA's job, a later issue).
- * Driver calls take modeled time, so they run in the background and re-enqueue the VM when done.
+ * and marks it Lost when its host crashes (restarting it elsewhere is HA's job, src/availability:
+ * a Lost VM in an HA zone gets `HaRestart=True` in the same write, so nobody else claims it).
+ * A create the host refuses for lack of room or because it is no longer usable sends the VM back
+ * to the scheduler (its view was stale). Driver calls take modeled time, so they run in the
+ * background and re-enqueue the VM when done.
  */
-import { setCondition, type Condition, type VirtualMachine, type VirtualMachineStatus } from '../../api/index.js';
+import { getCondition, setCondition, type Condition, type VirtualMachine, type VirtualMachineStatus, type Zone } from '../../api/index.js';
 import type { Clock } from '../../clock/index.js';
 import { DriverError, type Driver, type InfraEvent } from '../../infra/index.js';
 import type { Store } from '../../store/index.js';
 import type { Informer, ReconcileResult, Reconciler } from '../framework/index.js';
 import type { Host } from '../../api/index.js';
+import { HA_RESTART_CONDITION, haProtects } from './ha-restart.js';
 
 export const VM_FINALIZER = 'bulkhead.dev/vm-cleanup';
 const DEFAULT_STEMCELL = 'bulkhead-ubuntu-jammy';
@@ -25,7 +29,7 @@ export class VmController implements Reconciler {
   private readonly byVmId = new Map<string, string>();
   /** VM names by the host they are placed on, so a host change touches only its VMs. */
   private readonly byHost = new Map<string, Set<string>>();
-  /** VMs whose infrastructure VM crashed, by name, with the reason. */
+  /** Infrastructure VMs that crashed, by driver id (a VM restarted elsewhere gets a new one), with the reason. */
   private readonly crashed = new Map<string, string>();
 
   constructor(
@@ -35,6 +39,8 @@ export class VmController implements Reconciler {
     private readonly vms: Informer<VirtualMachine>,
     private readonly hosts: Informer<Host>,
     private readonly enqueue: (name: string) => void,
+    /** Zones, for whether HA protects a VM that is lost (absent: nothing is HA-protected). */
+    private readonly zones?: Informer<Zone>,
   ) {
     const index = (old: VirtualMachine | undefined, vm: VirtualMachine | undefined) => {
       const name = (vm ?? old)!.metadata.name;
@@ -72,8 +78,8 @@ export class VmController implements Reconciler {
     if (e.type !== 'VmPowerChanged') return;
     const name = this.byVmId.get(e.vmId);
     if (!name) return;
-    if (e.power === 'crashed') this.crashed.set(name, e.reason);
-    else this.crashed.delete(name);
+    if (e.power === 'crashed') this.crashed.set(e.vmId, e.reason);
+    else this.crashed.delete(e.vmId);
     this.enqueue(name);
   }
 
@@ -89,10 +95,11 @@ export class VmController implements Reconciler {
     });
   }
 
-  private async writeStatus(vm: VirtualMachine, patch: Partial<VirtualMachineStatus>, cond?: Omit<Condition, 'lastTransitionTime'>): Promise<void> {
+  private async writeStatus(vm: VirtualMachine, patch: Partial<VirtualMachineStatus>, ...conds: Omit<Condition, 'lastTransitionTime'>[]): Promise<void> {
     const now = new Date(this.clock.now()).toISOString();
     const prev = vm.status ?? {};
-    const conditions = cond ? setCondition(prev.conditions, { ...cond, observedGeneration: vm.metadata.generation ?? 1 }, now) : prev.conditions;
+    let conditions = prev.conditions;
+    for (const c of conds) conditions = setCondition(conditions, { ...c, observedGeneration: vm.metadata.generation ?? 1 }, now);
     const status: VirtualMachineStatus = { ...prev, ...patch, ...(conditions ? { conditions } : {}), observedGeneration: vm.metadata.generation ?? 1 };
     await this.store.update({ ...vm, status }, { subresource: 'status' });
   }
@@ -110,29 +117,42 @@ export class VmController implements Reconciler {
 
     if (done && !done.outcome.ok) {
       const err = done.outcome.error;
+      if (done.op === 'create' && this.hostRefused(err, status.host)) return this.reschedule(vm, err);
       const retry = err instanceof DriverError ? err.retryable : true;
       await this.writeStatus(vm, retry ? {} : { phase: 'Failed' }, { type: 'Ready', status: 'False', reason: 'DriverError', message: `${done.op} failed: ${err.message}` });
       return retry ? { requeueAfter: 10_000 } : undefined;
     }
     if (done?.op === 'create' && done.outcome.ok) {
+      const restarted = getCondition(status.conditions, HA_RESTART_CONDITION)?.status === 'True';
       await this.writeStatus(
         vm,
         { phase: vm.spec.powerState === 'Off' ? 'Stopped' : 'Running', vmId: done.outcome.vmId, bootedAt: new Date(this.clock.now()).toISOString() },
         { type: 'Ready', status: 'True', reason: 'Running', message: `running on ${status.host}` },
+        ...(restarted ? [{ type: HA_RESTART_CONDITION, status: 'False' as const, reason: 'Restarted', message: `restarted by HA: running again on ${status.host}` }] : []),
       );
       return;
     }
     if (this.inflight.has(name)) return;
 
     const host = this.hosts.get(status.host);
-    const crash = this.crashed.get(name);
+    const crash = status.vmId === undefined ? undefined : this.crashed.get(status.vmId);
     if (status.vmId && (crash !== undefined || host?.status?.state === 'Failed')) {
-      await this.writeStatus(vm, { phase: 'Lost' }, { type: 'Ready', status: 'False', reason: 'HostFailed', message: `host ${status.host} failed${crash ? ` (${crash})` : ''}; the VM is lost` });
+      await this.writeStatus(
+        vm,
+        { phase: 'Lost' },
+        { type: 'Ready', status: 'False', reason: 'HostFailed', message: `host ${status.host} failed${crash ? ` (${crash})` : ''}; the VM is lost` },
+        ...this.haClaim(vm, status.host),
+      );
       return;
     }
     if (!status.vmId) {
       if (host?.status?.state === 'Failed') {
-        await this.writeStatus(vm, { phase: 'Lost' }, { type: 'Ready', status: 'False', reason: 'HostFailed', message: `host ${status.host} failed before the VM was created` });
+        await this.writeStatus(
+          vm,
+          { phase: 'Lost' },
+          { type: 'Ready', status: 'False', reason: 'HostFailed', message: `host ${status.host} failed before the VM was created` },
+          ...this.haClaim(vm, status.host),
+        );
         return;
       }
       if (status.phase !== 'Provisioning') await this.writeStatus(vm, { phase: 'Provisioning' }, { type: 'Ready', status: 'False', reason: 'Provisioning', message: `creating on ${status.host}` });
@@ -158,6 +178,29 @@ export class VmController implements Reconciler {
     }
     if (wantOn && status.phase === 'Stopped') this.start(name, 'power', async () => (await this.driver.setVmPower(status.vmId!, true), undefined));
     else if (!wantOn && status.phase === 'Running') this.start(name, 'power', async () => (await this.driver.setVmPower(status.vmId!, false), undefined));
+  }
+
+  /** The `HaRestart=True` condition a lost VM gets when HA will restart it (none otherwise). */
+  private haClaim(vm: VirtualMachine, host: string): Omit<Condition, 'lastTransitionTime'>[] {
+    const zone = vm.status?.zone === undefined ? undefined : this.zones?.get(vm.status.zone);
+    if (!haProtects(vm, zone)) return [];
+    return [{ type: HA_RESTART_CONDITION, status: 'True', reason: 'WaitingForFailover', message: `host ${host} failed; HA restarts the VM once the host is declared dead` }];
+  }
+
+  /** A create the host refused for room (its memory is physical) or because it is no longer usable: not the VM's fault. */
+  private hostRefused(err: Error, hostName: string): boolean {
+    if (!(err instanceof DriverError)) return false;
+    if (err.driverCode === 'NoCapacity') return true;
+    const state = this.hosts.get(hostName)?.status?.state;
+    return err.driverCode === 'HostUnavailable' && state !== 'Ready' && state !== 'Failed';
+  }
+
+  /** Sends the VM back to the scheduler: no host, Pending, with the refusal as the reason. */
+  private async reschedule(vm: VirtualMachine, err: Error): Promise<void> {
+    const { host, numaNodes: _n, placement: _p, zone: _z, ...rest } = vm.status ?? {};
+    const now = new Date(this.clock.now()).toISOString();
+    const conditions = setCondition(rest.conditions, { type: 'Scheduled', status: 'False', reason: 'HostRefused', message: `${host ?? 'the host'} refused the VM (${err.message}); scheduling again`, observedGeneration: vm.metadata.generation ?? 1 }, now);
+    await this.store.update({ ...vm, status: { ...rest, phase: 'Pending', conditions } }, { subresource: 'status' });
   }
 
   /**
@@ -193,7 +236,7 @@ export class VmController implements Reconciler {
       const err = done.outcome.error;
       if (!(err instanceof DriverError && err.driverCode === 'NotFound')) return { requeueAfter: 5_000 };
     }
-    this.crashed.delete(name);
+    if (vmId) this.crashed.delete(vmId);
     await this.store.update({ ...vm, metadata: { ...vm.metadata, finalizers: vm.metadata.finalizers.filter((f) => f !== VM_FINALIZER) } });
   }
 

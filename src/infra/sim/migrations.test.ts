@@ -121,6 +121,30 @@ describe('sim driver: live migration', () => {
     await driver.close();
   });
 
+  it('fails a migration that does not converge when so configured, after its pre-copy rounds, leaving the VM on the source', async () => {
+    const clock = new VirtualClock();
+    const topology = generateTopology({ zones: 1, hostsPerZone: 2, nicMbps: 10_000, memoryMiB: 512 * GiB });
+    const migration = { ...DEFAULT_SIM_TIMINGS.migration, sdpsMaxLambda: 0, onNoConvergence: 'fail' as const };
+    const driver = createSimDriver({ clock, seed: 3, topology, timings: { heartbeatIntervalMs: 0, migration } });
+    const h = { driver, advance: (ms: number) => clock.advance(ms) };
+    const [src, dst] = (await driver.inventory()).hosts as [HostInventory, HostInventory];
+    const vmId = (await settle(h, driver.createVm(smallVm(src, 'hot', 16 * GiB)))).vmId;
+    driver.setVmDirtyRate(vmId, 1200);
+    const plan = planPrecopy({ memoryMiB: 16 * GiB, dirtyRateMBps: 1200, linkMbps: 10_000 }, migration);
+    expect(plan.capped).toBe(true);
+    const t0 = clock.now();
+    let failedAt = 0;
+    const p = driver.migrateVm(vmId, dst.name).catch((e: unknown) => {
+      failedAt = clock.now();
+      throw e;
+    });
+    await expectDriverError(h, p, 'Internal', false);
+    expect(failedAt - t0).toBe(plan.totalMs - plan.stunMs);
+    expect(await driver.getVm(vmId)).toMatchObject({ host: src.name, power: 'running' });
+    expect(driver.hostUsage(dst.name)).toMatchObject({ usedMemoryMiB: 0, activeMigrations: 0 });
+    await expect(p).rejects.toThrow(/did not converge/);
+  });
+
   it('aborts when the destination fails: the VM keeps running on the source', async () => {
     const { clock, driver, hosts, vm, h } = await sim(10_000);
     const [src, dst] = hosts;

@@ -4,9 +4,10 @@
  * at most 8 concurrent migrations (4 below 10 GbE), per vSphere's "Limits on Simultaneous
  * Migrations" (scheduling-perf.md §4.4); further requests wait in FIFO order. A migration's
  * duration follows the pre-copy model (precopy.ts) with the link shared evenly between the
- * migrations running on the busier end when it starts.
+ * migrations running on the busier end when it starts; one that does not converge is either
+ * finished by a long stop-and-copy or failed, as `MigrationTimings.onNoConvergence` says.
  */
-import type { MigrationResult } from '../driver.js';
+import { DriverError, type MigrationResult } from '../driver.js';
 import { migrationSlots, planPrecopy } from './precopy.js';
 import type { SimHost, SimState, SimVm } from './state.js';
 import { busy, hostUnavailable, invalid, type SimOperation, type Task } from './tasks.js';
@@ -39,6 +40,7 @@ export class Migrations {
     if (vm.deleting) throw busy(`VM "${vmId}" is being deleted`);
     const src = vm.host;
     if (!src.up) throw hostUnavailable(src.inv.name, `has failed (VM "${vmId}" is on it)`);
+    if (src.isolated) throw hostUnavailable(src.inv.name, `is isolated from the management network (VM "${vmId}" is on it)`);
     if (vm.power !== 'running') throw invalid(`VM "${vmId}" is ${vm.power}; live migration needs a running VM`);
     if (src.inv.name === toHost) throw invalid(`VM "${vmId}" already runs on "${toHost}"`);
     const dst = s.upHost(toHost);
@@ -104,6 +106,17 @@ export class Migrations {
       const share = Math.max(m.src.activeMigrations, m.dst.activeMigrations);
       const linkMbps = Math.min(m.src.inv.nicMbps, m.dst.inv.nicMbps) / share;
       const plan = planPrecopy({ memoryMiB: m.vm.resources.memoryMiB, dirtyRateMBps: m.vm.dirtyRateMBps ?? t.dirtyRateMBps, linkMbps }, t);
+      if (plan.capped && t.onNoConvergence === 'fail') {
+        // The pre-copy rounds run (and use the link) before the failure is known.
+        const err = new DriverError(
+          'Internal',
+          `pre-copy of VM "${m.vm.vmId}" did not converge: after ${plan.rounds} rounds the guest still dirties memory faster than ` +
+            `${Math.round(linkMbps)} Mb/s can send it (stop-and-copy would stun it ${(plan.stunMs / 1000).toFixed(1)} s); it keeps running on ${m.src.inv.name}`,
+          false,
+        );
+        m.item = this.s.queue.after(plan.totalMs - plan.stunMs, () => this.abort(m, err));
+        continue;
+      }
       const result: MigrationResult = Object.freeze({
         vmId: m.vm.vmId,
         from: m.src.inv.name,
@@ -112,6 +125,7 @@ export class Migrations {
         totalMs: plan.totalMs,
         stunMs: plan.stunMs,
         transferredMiB: plan.transferredMiB,
+        ...(plan.throttled ? { throttled: true } : {}),
       });
       m.item = this.s.queue.after(plan.totalMs, () => this.complete(m, result));
     }

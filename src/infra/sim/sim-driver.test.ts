@@ -115,6 +115,43 @@ describe('sim driver: host failure and recovery', () => {
     expect(await settle(s, s.driver.createVm(smallVm(a, 'new')))).toHaveProperty('vmId');
   });
 
+  it('isolateHost silences the management network only: VMs keep running, datastore heartbeats continue, management calls fail until reconnected', async () => {
+    const s = await sim();
+    const [a, b] = [host(s, 0), host(s, 1)];
+    const vmId = (await settle(s, s.driver.createVm(smallVm(a)))).vmId;
+    const events: InfraEvent[] = [];
+    s.driver.subscribe((e) => events.push(e));
+    await s.driver.faults.isolateHost(a.name, 'switch port down');
+    expect(events).toEqual([]);
+    await s.clock.advance(10_000);
+    const beat = events.find((e) => e.type === 'Heartbeats');
+    expect(beat?.type === 'Heartbeats' && beat.hosts).not.toContain(a.name);
+    expect(beat?.type === 'Heartbeats' && beat.datastore).toContain(a.name);
+    expect(beat?.type === 'Heartbeats' && beat.hosts).toContain(b.name);
+    expect((await s.driver.getVm(vmId)).power).toBe('running');
+    expect(s.driver.hostUsage(a.name)).toMatchObject({ up: true, isolated: true });
+    await expectDriverError(s, s.driver.createVm(smallVm(a, 'new')), 'HostUnavailable', true);
+    await expectDriverError(s, s.driver.setVmPower(vmId, false), 'HostUnavailable', true);
+    await expectDriverError(s, s.driver.migrateVm(vmId, b.name), 'HostUnavailable', true);
+    await s.driver.faults.recoverHost(a.name);
+    events.length = 0;
+    await s.clock.advance(10_000);
+    expect(events.some((e) => e.type === 'Heartbeats' && e.hosts.includes(a.name))).toBe(true);
+    expect((await s.driver.getVm(vmId)).power).toBe('running');
+    expect((await s.driver.listVms()).filter((v) => v.vmId === vmId)).toHaveLength(1);
+  });
+
+  it('refuses to isolate a failed host, and failing an isolated host crashes it', async () => {
+    const s = await sim();
+    const a = host(s, 0);
+    const vmId = (await settle(s, s.driver.createVm(smallVm(a)))).vmId;
+    await s.driver.faults.isolateHost(a.name);
+    await s.driver.faults.failHost(a.name);
+    expect((await s.driver.getVm(vmId)).power).toBe('crashed');
+    expect(s.driver.hostUsage(a.name)).toMatchObject({ up: false, isolated: false });
+    await expectDriverError(s, s.driver.faults.isolateHost(a.name), 'HostUnavailable', true);
+  });
+
   it('rejects fault injection on unknown hosts as NotFound', async () => {
     const s = await sim();
     await expectDriverError(s, s.driver.faults.failHost('nope'), 'NotFound', false);

@@ -40,6 +40,8 @@ export interface SimDriverOptions {
 /** What one host looks like inside the simulation right now. */
 export interface SimHostUsage {
   readonly up: boolean;
+  /** Up but cut off from the management network. */
+  readonly isolated: boolean;
   /** Memory of running or booting VMs and incoming migrations. */
   readonly usedMemoryMiB: number;
   readonly vms: number;
@@ -91,6 +93,8 @@ class SimDriverImpl implements SimDriver {
     this.faults = {
       failHost: (name, reason) => this.call(() => this.failHost(name, reason ?? 'host powered off')),
       recoverHost: (name) => this.call(() => this.recoverHost(name)),
+      // The reason is not recorded: an isolation emits nothing (the control plane sees only silence).
+      isolateHost: (name) => this.call(() => this.isolateHost(name)),
     };
     if (this.timings.heartbeatIntervalMs > 0) this.heartbeat();
   }
@@ -107,8 +111,9 @@ class SimDriverImpl implements SimDriver {
 
   private heartbeat(): void {
     // One batched event for all hosts that are up: a 10,000-host datacenter costs one event per period.
+    // Every host has heartbeat datastores (shared storage), so isolated hosts still show there.
     this.s.queue.after(this.timings.heartbeatIntervalMs, () => {
-      this.s.emit({ type: 'Heartbeats', time: this.s.queue.now(), hosts: this.s.upHosts() });
+      this.s.emit({ type: 'Heartbeats', time: this.s.queue.now(), hosts: this.s.managedHosts(), datastore: this.s.upHosts() });
       this.heartbeat();
     });
   }
@@ -210,6 +215,7 @@ class SimDriverImpl implements SimDriver {
     const h = s.host(name);
     if (!h.up) return;
     h.up = false;
+    h.isolated = false;
     s.hostStateChanged();
     s.emit({ type: 'HostFailed', time: s.queue.now(), host: name, reason });
     const err = hostUnavailable(name, `failed: ${reason}`);
@@ -225,11 +231,26 @@ class SimDriverImpl implements SimDriver {
 
   private recoverHost(name: string): void {
     const h = this.s.host(name);
+    if (h.isolated) {
+      // Back on the management network: its VMs never stopped; heartbeats resume at the next period.
+      h.isolated = false;
+      this.s.hostStateChanged();
+      return;
+    }
     if (h.up) return;
     // Back up and empty of running VMs: its VMs stay crashed; the control plane recreates them (BOSH resurrector style).
     h.up = true;
     this.s.hostStateChanged();
     this.s.emit({ type: 'HostRecovered', time: this.s.queue.now(), host: name });
+  }
+
+  private isolateHost(name: string): void {
+    const h = this.s.host(name);
+    if (!h.up) throw hostUnavailable(name, 'has failed; a failed host cannot be isolated');
+    if (h.isolated) return;
+    // Nothing is emitted: the control plane learns of it only from the missing heartbeats.
+    h.isolated = true;
+    this.s.hostStateChanged();
   }
 
   history(): readonly InfraEvent[] {
@@ -256,7 +277,7 @@ class SimDriverImpl implements SimDriver {
 
   hostUsage(name: string): SimHostUsage {
     const h = this.s.host(name);
-    return Object.freeze({ up: h.up, usedMemoryMiB: h.usedMiB, vms: h.vms.size, activeMigrations: h.activeMigrations });
+    return Object.freeze({ up: h.up, isolated: h.isolated, usedMemoryMiB: h.usedMiB, vms: h.vms.size, activeMigrations: h.activeMigrations });
   }
 
   stats(): SimStats {

@@ -13,6 +13,8 @@ import type { SimTimings } from './timings.js';
 export interface SimHost {
   readonly inv: HostInventory;
   up: boolean;
+  /** Cut off from the management network (still running, datastore heartbeats continue). */
+  isolated: boolean;
   /** Memory of running or starting VMs and of incoming migrations. */
   usedMiB: number;
   readonly vms: Set<SimVm>;
@@ -83,6 +85,7 @@ export class SimState {
   private readonly events: BoundedLog<InfraEvent>;
   private readonly ops: BoundedLog<SimOperation>;
   private upCache: readonly string[] | undefined;
+  private managedCache: readonly string[] | undefined;
   private readonly idTag: string;
   private nextSerial = 1;
   closed = false;
@@ -95,6 +98,7 @@ export class SimState {
       this.hosts.set(h.name, {
         inv: h,
         up: true,
+        isolated: false,
         usedMiB: 0,
         vms: new Set(),
         numaIds: new Set(h.numaNodes.map((n) => n.id)),
@@ -151,8 +155,15 @@ export class SimState {
     return this.upCache;
   }
 
+  /** Hosts that are up and reachable on the management network (not isolated), in inventory order. */
+  managedHosts(): readonly string[] {
+    this.managedCache ??= Object.freeze(this.hostList.filter((h) => this.hosts.get(h.name)?.up && !this.hosts.get(h.name)?.isolated).map((h) => h.name));
+    return this.managedCache;
+  }
+
   hostStateChanged(): void {
     this.upCache = undefined;
+    this.managedCache = undefined;
   }
 
   /** A host by name, or NotFound. */
@@ -162,11 +173,12 @@ export class SimState {
     return h;
   }
 
-  /** A host that can run things: unknown and failed hosts are HostUnavailable (retry elsewhere or later). */
+  /** A host that can run things: unknown, failed and isolated hosts are HostUnavailable (retry elsewhere or later). */
   upHost(name: string): SimHost {
     const h = this.hosts.get(name);
     if (!h) throw hostUnavailable(name, 'is unknown');
     if (!h.up) throw hostUnavailable(name, 'has failed');
+    if (h.isolated) throw hostUnavailable(name, 'is isolated from the management network');
     return h;
   }
 

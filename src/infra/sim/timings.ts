@@ -37,6 +37,14 @@ export interface MigrationTimings {
    * vCPUs are slowed so pre-copy converges. Modeled as capping D at `sdpsMaxLambda` x R. 0 disables.
    */
   readonly sdpsMaxLambda: number;
+  /**
+   * What happens when pre-copy does not converge (a round or volume cap is reached before the
+   * remainder fits the downtime target, e.g. with SDPS off and a guest dirtying faster than the
+   * link): `stopAndCopy` (default) stuns the VM for as long as the remainder takes (Xen's forced
+   * last round); `fail` gives up after the rounds, the VM keeps running on the source (vMotion's
+   * "migration did not converge" failure).
+   */
+  readonly onNoConvergence?: 'stopAndCopy' | 'fail';
   /** Concurrent vMotions per host on 10 GbE and faster NICs: 8 (vSphere "Limits on Simultaneous Migrations", §4.4). */
   readonly maxConcurrentPerHost: number;
   /** Concurrent vMotions per host on NICs slower than 10 GbE: 4 (same table). */

@@ -102,6 +102,7 @@ function actionable(s: SimState, vmId: string): SimVm {
   const vm = s.vm(vmId);
   if (vm.deleting) throw busy(`VM "${vmId}" is being deleted`);
   if (!vm.host.up) throw hostUnavailable(vm.host.inv.name, `has failed (VM "${vmId}" is on it)`);
+  if (vm.host.isolated) throw hostUnavailable(vm.host.inv.name, `is isolated from the management network (VM "${vmId}" is on it)`);
   s.tasks.checkFree([vm], `VM "${vmId}"`);
   return vm;
 }
