@@ -8,13 +8,29 @@
  *   mean + target, the fewest VMs (largest first) whose departure brings it down to mean + target.
  * - HA: 5,000 hosts (128 vCPU, 512 GiB) and 100,000 VMs; one host fails; times `planRestarts`
  *   (the whole call: building the ledger and capacity from 100k VMs, then placing).
+ * - DRS through the balance controller's path: the same zone as store objects (Host, Zone, Tenant,
+ *   VirtualMachine with a demand-profile annotation), each pass = the contention model
+ *   (`computeUsage`: demand, pool tree, entitlements, ready, top totals) + the DRS state + the
+ *   scheduler's own filters as `canPlace` (`schedulerCanPlace` over all 20,000 VMs) + `planDrsPass`;
+ *   the recommendations are applied to the VMs' `status.host` before the next pass.
  * Each figure is the median of `--runs` runs (same seed: the work is identical, the time varies).
  *
  *   npm run build && node dist/bench/drs.js [--hosts 1000] [--vms 20000] [--passes 3]
  *       [--ha-hosts 5000] [--ha-vms 100000] [--runs 3]
  */
+import { API_VERSION, type Host, type Tenant, type VirtualMachine, type Zone } from '../src/api/index.js';
+import { computeUsage, drsStateOf } from '../src/balance/index.js';
 import { Random } from '../src/clock/index.js';
-import { applyRecommendations, measureImbalance, planDrsPass, utilizationWeights, type DrsRule, type DrsState, type DrsVm } from '../src/drs/index.js';
+import {
+  applyRecommendations,
+  measureImbalance,
+  planDrsPass,
+  schedulerCanPlace,
+  utilizationWeights,
+  type DrsRule,
+  type DrsState,
+  type DrsVm,
+} from '../src/drs/index.js';
 import { planRestarts, RESTART_PRIORITIES, type HaVm, type HaZone } from '../src/ha/index.js';
 import { fmt, intArg, median, note, printTable } from './bench-util.js';
 
@@ -176,6 +192,133 @@ printTable(
   'DRS convergence',
   ['passes', 'below target', 'moves', 'lower bound', 'moves / bound'],
   [[String(first.passes.length), first.converged ? 'yes' : 'no', String(moves), String(first.bound), fmt(moves / first.bound)]],
+);
+
+/** The pure bench's zone as store objects (2,000 MHz cores, the model's default): demand = the pure bench's entitlement. */
+function modelObjects(hostCount: number, count: number, seed: number): { hosts: Host[]; vms: VirtualMachine[]; zones: Zone[]; tenants: Tenant[]; rules: DrsRule[] } {
+  const { state, rules } = drsZone(hostCount, count, seed);
+  const hosts: Host[] = state.hosts.map((h) => ({
+    apiVersion: API_VERSION,
+    kind: 'Host',
+    metadata: { name: h.name },
+    spec: { zone: 'z', sockets: 2, cores: 64, memoryMiB: 512 * GiB, numaNodes: [0, 1].map((id) => ({ id, socket: id, cores: 32, memoryMiB: 256 * GiB })), nicMbps: 25_000 },
+    status: { state: 'Ready' },
+  }));
+  const vms: VirtualMachine[] = state.vms.map((v, i) => {
+    const cpus = Math.min(16, Math.max(1, Math.ceil(v.cpuMHz / 2_000)));
+    const memoryMiB = v.memoryMiB;
+    return {
+      apiVersion: API_VERSION,
+      kind: 'VirtualMachine',
+      metadata: { name: v.name, annotations: { 'bulkhead.dev/demand-profile': JSON.stringify({ kind: 'constant', cpuMillis: Math.round((v.cpuMHz / 2_000) * 1000), memoryMiB }) } },
+      spec: { tenant: `t${i % 20}`, cpus, memoryMiB, sensitivity: 'low', powerState: 'On' },
+      status: { phase: 'Running', host: v.host, zone: 'z', numaNodes: [i % 2] },
+    };
+  });
+  const zones: Zone[] = [{ apiVersion: API_VERSION, kind: 'Zone', metadata: { name: 'z' }, spec: { isolation: 'shared', cpuOvercommitPercent: 400, memoryOvercommitPercent: 100 } }];
+  const tenants: Tenant[] = Array.from({ length: 20 }, (_, i) => ({ apiVersion: API_VERSION, kind: 'Tenant', metadata: { name: `t${i}` }, spec: { sensitivity: 'low' } }));
+  return { hosts, vms, zones, tenants, rules };
+}
+
+interface ModelPass {
+  /** This process's CPU time for the whole pass: steadier than wall time on a shared machine. */
+  readonly cpuMs: number;
+  readonly modelMs: number;
+  readonly checkMs: number;
+  readonly planMs: number;
+  readonly totalMs: number;
+  readonly moves: number;
+  readonly before: number;
+  readonly after: number;
+  readonly target: number;
+  readonly stop: string;
+  /** Moves the scheduler's filters refused, by reason. */
+  readonly refused: string;
+}
+
+function runModel(hostCount: number, count: number, maxPasses: number, seed: number): { passes: ModelPass[]; bound: number } {
+  const objs = modelObjects(hostCount, count, seed);
+  let vms = objs.vms;
+  const out: ModelPass[] = [];
+  let bound = 0;
+  for (let p = 0; p < maxPasses; p++) {
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const snapshot = computeUsage({ hosts: objs.hosts, vms, pods: [], pools: [] }, Date.UTC(2026, 0, 1));
+    const state = drsStateOf('z', snapshot, objs.hosts, { has: () => false });
+    const t1 = performance.now();
+    const check = schedulerCanPlace({ hosts: objs.hosts, zones: objs.zones, tenants: objs.tenants, vms });
+    const refused = new Map<string, number>();
+    const canPlace: typeof check = (vm, host, view) => {
+      const v = check(vm, host, view);
+      if (!v.ok) refused.set(v.reason, (refused.get(v.reason) ?? 0) + 1);
+      return v;
+    };
+    const t2 = performance.now();
+    const r = planDrsPass(state, { rules: objs.rules, canPlace });
+    const t3 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    if (p === 0) bound = lowerBound(state, r.target);
+    out.push({
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      modelMs: t1 - t0,
+      checkMs: t2 - t1,
+      planMs: t3 - t2,
+      totalMs: t3 - t0,
+      moves: r.recommendations.length,
+      before: r.before.imbalance,
+      after: r.after.imbalance,
+      target: r.target,
+      stop: r.stopReason,
+      refused: [...refused].map(([k, n]) => `${k} ${n}`).join(', ') || '-',
+    });
+    const to = new Map(r.recommendations.flatMap((m) => [m.vm, ...(m.together ?? [])].map((v) => [v, m.to] as const)));
+    vms = vms.map((v) => {
+      const dest = to.get(v.metadata.name);
+      return dest === undefined ? v : { ...v, status: { ...v.status, host: dest } };
+    });
+    if (r.after.imbalance <= r.target) break;
+  }
+  return { passes: out, bound };
+}
+
+note(`drs through the balance model: ${hosts} hosts, ${vmCount} VMs`);
+const modelResults = Array.from({ length: runs }, (_, r) => {
+  const x = runModel(hosts, vmCount, maxPasses, 7);
+  note(`  run ${r + 1}: ${x.passes.map((p) => `${fmt(p.totalMs, 0)} ms/${p.moves} moves`).join(', ')}`);
+  return x;
+});
+const modelRuns = modelResults.map((x) => x.passes);
+const firstModel = modelRuns[0] as ModelPass[];
+printTable(
+  `DRS pass through the balance model (contention model + scheduler filters + plan), ${hosts} hosts / ${vmCount} VMs, median of ${runs} runs`,
+  ['pass', 'model ms', 'canPlace build ms', 'plan ms', 'total wall ms', 'total CPU ms', 'moves', 'imbalance before', 'after', 'target', 'stop', 'refused by filters'],
+  firstModel.map((p, i) => {
+    const med = (f: (x: ModelPass) => number) => fmt(median(modelRuns.map((x) => (x[i] ? f(x[i]) : NaN))), 0);
+    return [
+      String(i + 1),
+      med((x) => x.modelMs),
+      med((x) => x.checkMs),
+      med((x) => x.planMs),
+      med((x) => x.totalMs),
+      med((x) => x.cpuMs),
+      String(p.moves),
+      p.before.toFixed(5),
+      p.after.toFixed(5),
+      p.target.toFixed(5),
+      p.stop,
+      p.refused,
+    ];
+  }),
+);
+
+const lastModel = firstModel[firstModel.length - 1];
+const modelMoves = firstModel.reduce((a, p) => a + p.moves, 0);
+const modelBound = modelResults[0]?.bound ?? 0;
+printTable(
+  'DRS convergence through the balance model',
+  ['passes', 'below target', 'moves', 'lower bound', 'moves / bound'],
+  [[String(firstModel.length), lastModel !== undefined && lastModel.after <= lastModel.target ? 'yes' : 'no', String(modelMoves), String(modelBound), fmt(modelMoves / modelBound)]],
 );
 
 note(`ha: ${haHosts} hosts, ${haVms} VMs`);

@@ -19,8 +19,15 @@ export const TENANT_RESOURCES = [
   'robotaccounts',
   'repositories',
 ];
-/** Read-only views of a tenant's objects (events are written by controllers). */
-const TENANT_READ_ONLY = ['tenants', 'events', 'plans'];
+/**
+ * Read-only views of a tenant's objects (events are written by controllers; resource pools by
+ * administrators; `usage` is the tenant's figures in `top` and `/metrics`).
+ */
+const TENANT_READ_ONLY = ['tenants', 'events', 'plans', 'resourcepools', 'usage'];
+/** Platform objects of DRS: rules administrators write, recommendations DRS writes. */
+const DRS_RESOURCES = ['drsrules', 'drsrecommendations'];
+/** Live migrations of a tenant's VMs: its administrators request them, everyone in scope reads them. */
+const MIGRATIONS = ['vmmigrations'];
 
 export const BUILTIN_ROLES: Readonly<Record<string, { description: string; rules: PolicyRule[] }>> = {
   'platform-admin': {
@@ -29,18 +36,21 @@ export const BUILTIN_ROLES: Readonly<Record<string, { description: string; rules
   },
   viewer: {
     description: 'Read-only access to the objects of its scope (no tokens, no audit log).',
-    rules: [{ verbs: [...READ], resources: ['zones', 'hosts', 'users', 'roles', 'rolebindings', 'plans', ...TENANT_RESOURCES, ...TENANT_READ_ONLY] }],
+    rules: [{ verbs: [...READ], resources: ['zones', 'hosts', 'users', 'roles', 'rolebindings', 'plans', ...DRS_RESOURCES, ...TENANT_RESOURCES, ...TENANT_READ_ONLY, ...MIGRATIONS] }],
   },
   auditor: {
     description: 'Reads the audit trail and runs the isolation audit, and reads everything else.',
     rules: [
-      { verbs: [...READ], resources: ['auditlog', 'isolation', 'zones', 'hosts', 'users', 'roles', 'rolebindings', ...TENANT_RESOURCES, ...TENANT_READ_ONLY] },
+      {
+        verbs: [...READ],
+        resources: ['auditlog', 'isolation', 'zones', 'hosts', 'users', 'roles', 'rolebindings', ...DRS_RESOURCES, ...TENANT_RESOURCES, ...TENANT_READ_ONLY, ...MIGRATIONS],
+      },
     ],
   },
   'tenant-admin': {
     description: "Full control of one tenant's objects and of who may use them.",
     rules: [
-      { verbs: ['*'], resources: [...TENANT_RESOURCES, 'rolebindings'] },
+      { verbs: ['*'], resources: [...TENANT_RESOURCES, ...MIGRATIONS, 'rolebindings'] },
       { verbs: [...READ], resources: [...TENANT_READ_ONLY, 'roles'] },
     ],
   },
@@ -48,7 +58,7 @@ export const BUILTIN_ROLES: Readonly<Record<string, { description: string; rules
     description: "Creates and manages a tenant's VMs and clusters; reads the tenant.",
     rules: [
       { verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'], resources: [...TENANT_RESOURCES] },
-      { verbs: [...READ], resources: [...TENANT_READ_ONLY, 'rolebindings', 'roles'] },
+      { verbs: [...READ], resources: [...TENANT_READ_ONLY, ...MIGRATIONS, 'rolebindings', 'roles'] },
     ],
   },
 };

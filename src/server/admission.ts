@@ -21,9 +21,12 @@ import {
 } from '../api/index.js';
 import { BUILTIN_LABEL, type Principal } from '../security/index.js';
 import { validateRetention } from '../registry/retention/validate.js';
+import { admitAvailability } from '../availability/admission/index.js';
 import type { ServerContext } from './context.js';
 import { admitCluster, admitClusterDelete } from './admission-cluster.js';
 import type { Cluster } from '../api/index.js';
+import { admitDrsRule, admitPoolDelete, admitResourcePool, admitVmResources, refuseRecommendationWrite } from '../balance/index.js';
+import type { DrsRuleObject, ResourcePoolObject } from '../api/kinds/balance-kinds.js';
 
 /** Finalizer that makes the VM controller release the VM in the infrastructure before it goes. */
 export const VM_FINALIZER = 'bulkhead.dev/vm-cleanup';
@@ -87,19 +90,28 @@ async function admitRoleBinding(ctx: ServerContext, p: Principal, rb: RoleBindin
   return rb;
 }
 
+/** Operator settings of a host; everything else in its spec is the driver's report. */
+const HOST_SETTINGS = new Set(['unschedulable', 'maintenance']);
+
 function admitHostUpdate(old: Host, next: Host): Host {
-  // The hardware is reported by the driver; an operator may only cordon a host or label it.
-  const o = { ...(old.spec as Record<string, unknown>), unschedulable: undefined };
-  const n = { ...(next.spec as Record<string, unknown>), unschedulable: undefined };
-  immutable(o, n, Object.keys({ ...o, ...n }).filter((k) => k !== 'unschedulable'), 'Host', next.metadata.name);
+  // The hardware is reported by the driver; an operator may only cordon a host, put it in maintenance mode or label it.
+  const o = { ...(old.spec as Record<string, unknown>), unschedulable: undefined, maintenance: undefined };
+  const n = { ...(next.spec as Record<string, unknown>), unschedulable: undefined, maintenance: undefined };
+  immutable(o, n, Object.keys({ ...o, ...n }).filter((k) => !HOST_SETTINGS.has(k)), 'Host', next.metadata.name);
   return next;
 }
 
 /** Runs the create/update rules of a kind and returns the (possibly mutated) object to store. */
 export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource, old: Resource | undefined): Promise<Resource> {
+  // Availability last: HA admission control, migrations and maintenance mode see the admitted object.
+  return admitAvailability(ctx.store, await admitKind(ctx, p, obj, old), old);
+}
+
+async function admitKind(ctx: ServerContext, p: Principal, obj: Resource, old: Resource | undefined): Promise<Resource> {
   switch (obj.kind) {
     case 'VirtualMachine':
-      return admitVm(ctx, obj as VirtualMachine, old as VirtualMachine | undefined);
+      // Then pools, shares, reservations and the demand profile (src/balance).
+      return admitVmResources(ctx, await admitVm(ctx, obj as VirtualMachine, old as VirtualMachine | undefined), old as VirtualMachine | undefined);
     case 'Tenant':
       if (old) immutable(old.spec as Record<string, unknown>, obj.spec as Record<string, unknown>, ['sensitivity'], 'Tenant', obj.metadata.name);
       return admitTenant(ctx, obj as Tenant);
@@ -117,6 +129,12 @@ export async function admitWrite(ctx: ServerContext, p: Principal, obj: Resource
       return admitProject(ctx, obj, old);
     case 'RobotAccount':
       return admitRobot(ctx, obj, old);
+    case 'ResourcePool':
+      return admitResourcePool(ctx, obj as ResourcePoolObject, old as ResourcePoolObject | undefined);
+    case 'DrsRule':
+      return admitDrsRule(ctx, obj as DrsRuleObject, old as DrsRuleObject | undefined);
+    case 'DrsRecommendation':
+      return refuseRecommendationWrite();
     default:
       return obj;
   }
@@ -168,6 +186,8 @@ export async function admitDelete(ctx: ServerContext, obj: Resource): Promise<vo
     case 'User':
       if (name === 'admin') throw new ForbiddenError('the first administrator cannot be deleted');
       return;
+    case 'ResourcePool':
+      return admitPoolDelete(ctx, obj as ResourcePoolObject);
     case 'Project': {
       // Kind name shared with src/registry/metadata-kinds.ts (RegistryRepository, ns = project).
       const repos = await ctx.store.list('RegistryRepository', { namespace: name, limit: 1 });

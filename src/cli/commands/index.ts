@@ -15,16 +15,18 @@ import { vmCreateCommand, vmListCommand } from './vm.js';
 import { whoamiCommand } from './whoami.js';
 import { CLUSTER_GROUPS } from './cluster-groups.js';
 import { REGISTRY_GROUPS } from './registry-groups.js';
-import { NETWORK_GROUPS } from './network-groups.js';
+import { NETWORK_COMMANDS, NETWORK_GROUPS } from './network-groups.js';
 import { AVAILABILITY_GROUPS } from './availability-groups.js';
+import { vmMigrateCommand } from './availability/vm-migrate.js';
+import { hostIsolateCommand, hostMaintenanceCommand } from './availability/host-maintenance.js';
 import { BALANCE_GROUPS } from './balance-groups.js';
 import { SIMULATION_GROUPS } from './simulation-groups.js';
 
-export const TOP_LEVEL: readonly Command[] = [getCommand, describeCommand, applyCommand, deleteCommand, loginCommand, whoamiCommand, versionCommand, serverCommand];
+export const TOP_LEVEL: readonly Command[] = [getCommand, describeCommand, applyCommand, deleteCommand, loginCommand, whoamiCommand, versionCommand, serverCommand, ...NETWORK_COMMANDS];
 
 export const GROUPS: readonly GroupSpec[] = [
-  { name: 'vm', description: 'Virtual machines', commands: [vmCreateCommand, vmListCommand] },
-  { name: 'host', description: 'Hosts and fault injection', commands: [hostListCommand, hostFailCommand, hostRecoverCommand] },
+  { name: 'vm', description: 'Virtual machines', commands: [vmCreateCommand, vmListCommand, vmMigrateCommand] },
+  { name: 'host', description: 'Hosts, maintenance mode and fault injection', commands: [hostListCommand, hostMaintenanceCommand, hostFailCommand, hostIsolateCommand, hostRecoverCommand] },
   { name: 'audit', description: 'Isolation check and the hash-chained audit log', commands: [auditIsolationCommand, auditLogCommand] },
   { name: 'user', description: 'Local users', commands: [userCreateCommand, userListCommand] },
   { name: 'token', description: 'Bearer tokens', commands: [tokenCreateCommand] },
