@@ -15,15 +15,16 @@ export const TENANT_RESOURCES = [
   'pods',
   'services',
   'endpoints',
+  'networkpolicies',
   'projects',
   'robotaccounts',
   'repositories',
 ];
 /**
  * Read-only views of a tenant's objects (events are written by controllers; resource pools by
- * administrators; `usage` is the tenant's figures in `top` and `/metrics`).
+ * administrators; `usage` is the tenant's figures in `top` and `/metrics`; segments by the network).
  */
-const TENANT_READ_ONLY = ['tenants', 'events', 'plans', 'resourcepools', 'usage'];
+const TENANT_READ_ONLY = ['tenants', 'events', 'plans', 'resourcepools', 'usage', 'segments'];
 /** Platform objects of DRS: rules administrators write, recommendations DRS writes. */
 const DRS_RESOURCES = ['drsrules', 'drsrecommendations'];
 /** Live migrations of a tenant's VMs: its administrators request them, everyone in scope reads them. */

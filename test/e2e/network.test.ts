@@ -165,7 +165,9 @@ describe('segments and addresses', () => {
     for (const a of Object.values(ports)) expect(inCidr(a, nodes?.spec.cidr ?? '')).toBe(true);
     // Tenants read their own segments only.
     const mine = await alice.get<{ items: { spec: { tenant: string } }[] }>(`${V1}/segments`);
-    expect(mine.status).toBe(403); // the built-in tenant roles do not grant segments yet
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    expect(new Set(mine.body.items.map((s) => s.spec.tenant))).toEqual(new Set(['acme']));
   });
 
   it("shows a namespace's subnet in its status and puts its pods' addresses inside it, never twice", async () => {

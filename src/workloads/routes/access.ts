@@ -16,19 +16,6 @@ export interface ClusterAccess {
   readonly tenant: string | undefined;
 }
 
-/**
- * Rights that stand in for a resource the built-in roles do not name yet: a namespace's
- * NetworkPolicies are governed like the namespace (whoever may update a namespace may write its
- * policies; whoever may read it may read them), as Kubernetes' admin/edit/view roles bundle them.
- */
-const RBAC_FALLBACK: Readonly<Record<string, string>> = { networkpolicies: 'namespaces' };
-
-function allows(ctx: RouteContext, p: ReturnType<typeof principalOf>, verb: string, plural: string, tenant: string | undefined): boolean {
-  if (ctx.authorizer.allows(p, verb, plural, tenant)) return true;
-  const fallback = RBAC_FALLBACK[plural];
-  return fallback !== undefined && ctx.authorizer.allows(p, verb, fallback, tenant);
-}
-
 export async function authorize(ctx: RouteContext, req: FastifyRequest, cluster: string, verb: string, plural: string, namespace?: string, name?: string): Promise<ClusterAccess> {
   req.auditInfo = { verb, resource: plural, ...(name ? { name } : {}), namespace: namespace ? `${cluster}/${namespace}` : cluster };
   const p = principalOf(req);
@@ -40,14 +27,14 @@ export async function authorize(ctx: RouteContext, req: FastifyRequest, cluster:
     if (!ctx.authorizer.allows(p, 'get', 'clusters', undefined)) req.auditInfo.reason = `cluster "${cluster}" not visible`;
     throw new NotFoundError('Cluster', cluster);
   }
-  if (allows(ctx, p, verb, plural, tenant)) {
+  if (ctx.authorizer.allows(p, verb, plural, tenant)) {
     if (obj.metadata.deletionTimestamp && (verb === 'create' || verb === 'update'))
       throw new ConflictError(`cluster "${cluster}" is being deleted; nothing new can be put in it`);
     return { cluster, tenant };
   }
   const reason = `user "${p.user}" cannot ${verb} ${plural} in cluster "${cluster}" (tenant "${tenant ?? ''}")`;
   req.auditInfo.reason = reason;
-  const canSee = ctx.authorizer.allows(p, 'get', 'clusters', tenant) || allows(ctx, p, 'get', plural, tenant);
+  const canSee = ctx.authorizer.allows(p, 'get', 'clusters', tenant) || ctx.authorizer.allows(p, 'get', plural, tenant);
   if (!canSee) throw new NotFoundError('Cluster', cluster);
   throw new ForbiddenError(reason);
 }
