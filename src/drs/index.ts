@@ -42,7 +42,7 @@ export { allowAll, PLACEMENT_OK, refuse, type CanPlace, type HostRef, type Place
 export { PlacementLedger, UNPLACED } from './ledger.js';
 export { RuleBook, type CompiledRule, type RuleDelta } from './rule-book.js';
 export { reposition } from './sorted.js';
-export { schedulerCanPlace, type SchedulerCheckOptions } from './scheduler-check.js';
+export { schedulerCanPlace, snapshotCanPlace, type SchedulerCheckOptions } from './scheduler-check.js';
 export {
   DRS_AUTOMATION_LEVELS,
   DRS_HOST_MODES,

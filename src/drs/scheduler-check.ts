@@ -25,20 +25,17 @@ export interface SchedulerCheckOptions {
 }
 
 /**
- * Builds the callback from the objects the scheduler's snapshot is built from. VM names in the
- * planner's state must be `vmKey(vm)` (`namespace/name`); host names are `metadata.name`.
+ * The check over an existing snapshot, mirroring the planner's view into it as the view changes
+ * (every move the planner tries is assumed there). `requestOf` compiles a VM's placement request.
+ * A VM is always placeable on the host it already occupies.
  */
-export function schedulerCanPlace(input: SnapshotInput, options: SchedulerCheckOptions = {}): CanPlace {
-  const snapshot = ClusterSnapshot.build(input);
-  const profile = options.profile ?? defaultProfile();
+export function snapshotCanPlace(snapshot: ClusterSnapshot, requestOf: (vm: string) => PlacementRequest | undefined, profile: Profile = defaultProfile()): CanPlace {
   const cycle = new CycleState();
-  const requests = new Map<string, PlacementRequest>();
-  for (const vm of input.vms ?? []) requests.set(vmKey(vm), snapshot.compile(vm));
   let mirrored: PlacementView | undefined;
   let applied = 0;
 
   const place = (vm: string, host: string | undefined): void => {
-    const req = requests.get(vm);
+    const req = requestOf(vm);
     if (req === undefined) return;
     if (host === undefined) snapshot.forget(vm);
     else if (snapshot.placement(vm)?.host !== host) snapshot.assume(req, host);
@@ -59,10 +56,11 @@ export function schedulerCanPlace(input: SnapshotInput, options: SchedulerCheckO
 
   return (vm, host, view): PlacementVerdict => {
     sync(view);
-    const req = requests.get(vm.name);
+    const req = requestOf(vm.name);
     if (req === undefined) return refuse('UnknownVm');
     const info = snapshot.host(host.name);
     if (info === undefined) return refuse('UnknownHost');
+    if (snapshot.placement(vm.name)?.host === host.name) return PLACEMENT_OK;
     cycle.reset(snapshot.hostCount, 0);
     for (const pf of profile.preFilters) {
       const st = pf.preFilter(cycle, req, snapshot);
@@ -74,4 +72,16 @@ export function schedulerCanPlace(input: SnapshotInput, options: SchedulerCheckO
     }
     return PLACEMENT_OK;
   };
+}
+
+/**
+ * Builds the callback from the objects the scheduler's snapshot is built from, over a private
+ * snapshot. VM names in the planner's state must be `vmKey(vm)` (`namespace/name`); host names
+ * are `metadata.name`.
+ */
+export function schedulerCanPlace(input: SnapshotInput, options: SchedulerCheckOptions = {}): CanPlace {
+  const snapshot = ClusterSnapshot.build(input);
+  const requests = new Map<string, PlacementRequest>();
+  for (const vm of input.vms ?? []) requests.set(vmKey(vm), snapshot.compile(vm));
+  return snapshotCanPlace(snapshot, (vm) => requests.get(vm), options.profile ?? defaultProfile());
 }
