@@ -17,7 +17,6 @@ import { REGISTRY_KINDS } from './kinds/registry-kinds.js';
 import { NETWORK_KINDS } from './kinds/network-kinds.js';
 import { AVAILABILITY_KINDS } from './kinds/availability-kinds.js';
 import { BALANCE_KINDS } from './kinds/balance-kinds.js';
-import { SIMULATION_KINDS } from './kinds/simulation-kinds.js';
 
 export const SCOPES = ['platform', 'tenant'] as const;
 /** platform: one object per name; tenant: stored in the tenant's namespace. */
@@ -231,7 +230,6 @@ export const KINDS: readonly KindDef[] = [
   ...NETWORK_KINDS,
   ...AVAILABILITY_KINDS,
   ...BALANCE_KINDS,
-  ...SIMULATION_KINDS,
 ];
 
 const byAnyName = new Map<string, KindDef>();

@@ -4,7 +4,6 @@ import { registryExtension } from '../registry/extension.js';
 import { networkExtension } from '../network/extension.js';
 import { availabilityExtension } from '../availability/extension.js';
 import { balanceExtension } from '../balance/extension.js';
-import { simulationExtension } from '../simulation/extension.js';
 import { workloadsExtension } from '../workloads/extension.js';
 import type { PlatformExtension } from './extension.js';
 
@@ -16,5 +15,4 @@ export const EXTENSIONS: readonly PlatformExtension[] = [
   networkExtension,
   availabilityExtension,
   balanceExtension,
-  simulationExtension,
 ];

@@ -23,11 +23,11 @@ export interface UploadState {
 export interface BlobStore {
   /** Size of a committed blob, or undefined. */
   stat(digest: string): Promise<BlobInfo | undefined>;
-  /** Reads a committed blob (inclusive byte range when given). */
+  /** Reads a committed blob (inclusive byte range when given; pass one when the size is known, it sizes the buffers). */
   read(digest: string, range?: { start: number; end: number }): Readable;
   /** Stores small content (a manifest) under its digest; idempotent. */
   putBytes(digest: string, bytes: Buffer): Promise<void>;
-  /** Reads a committed blob whole (manifests). */
+  /** Reads a committed blob whole (manifests). The buffer may be shared (cached): never mutate it. */
   readBytes(digest: string): Promise<Buffer>;
   /** Removes a blob file (garbage collection only). */
   remove(digest: string): Promise<void>;

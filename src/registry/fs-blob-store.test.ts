@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,12 @@ beforeEach(async () => {
   store = new FsBlobStore(root);
 });
 afterEach(async () => rm(root, { recursive: true, force: true }));
+
+async function readAll(r: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of r) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
 
 function failing(first: Buffer): Readable {
   let sent = false;
@@ -68,5 +74,39 @@ describe('FsBlobStore', () => {
     const other = new FsBlobStore(root);
     await other.append(up.id, Readable.from([Buffer.from('part2')]), 6);
     expect((await other.commit(up.id, sha(Buffer.from('part1-part2')))).size).toBe(11);
+  });
+
+  it('streams a multi-MiB blob in uneven chunks, reads it back whole and by range', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 123);
+    const up = await store.startUpload('a/b', 'sha256');
+    const cuts = [0, 1, 70_000, 1_500_000, data.length];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const part = data.subarray(cuts[i], cuts[i + 1]);
+      // Many small pieces per append, as a socket delivers them.
+      const pieces = Array.from({ length: Math.ceil(part.length / 65_536) }, (_, k) => part.subarray(k * 65_536, (k + 1) * 65_536));
+      await store.append(up.id, Readable.from(pieces), cuts[i], part.length);
+    }
+    expect((await store.commit(up.id, sha(data))).size).toBe(data.length);
+    const whole = await readAll(store.read(sha(data)));
+    expect(whole.equals(data)).toBe(true);
+    const range = await readAll(store.read(sha(data), { start: 5, end: 1_048_580 }));
+    expect(range.equals(data.subarray(5, 1_048_581))).toBe(true);
+  });
+
+  it('serves small blobs read whole from memory, and forgets them on remove', async () => {
+    const bytes = Buffer.from('{"schemaVersion":2}');
+    await store.putBytes(sha(bytes), bytes);
+    expect((await store.readBytes(sha(bytes))).equals(bytes)).toBe(true);
+    expect(await store.readBytes(sha(bytes))).toBe(await store.readBytes(sha(bytes)));
+    await store.remove(sha(bytes));
+    await expect(store.readBytes(sha(bytes))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('an upload cancelled by another process is gone here too', async () => {
+    const up = await store.startUpload('a/b', 'sha256');
+    await store.append(up.id, Readable.from([Buffer.from('abc')]));
+    await new FsBlobStore(root).cancel(up.id);
+    expect(await store.upload(up.id)).toBeUndefined();
+    await expect(store.append(up.id, Readable.from([Buffer.from('d')]))).rejects.toMatchObject({ code: 'BLOB_UPLOAD_UNKNOWN' });
   });
 });

@@ -40,7 +40,8 @@ export async function getBlob(rc: RegistryContext, req: FastifyRequest, reply: F
   }
   reply.header('content-length', info.size);
   if (req.method === 'HEAD') return reply.send();
-  return reply.send(rc.blobs.read(digest));
+  // The whole blob as a range: the store sizes its read buffers (up to 1 MiB) to the blob.
+  return reply.send(info.size > 0 ? rc.blobs.read(digest, { start: 0, end: info.size - 1 }) : rc.blobs.read(digest));
 }
 
 export async function deleteBlob(rc: RegistryContext, req: FastifyRequest, reply: FastifyReply, repo: RepoName, digest: string): Promise<unknown> {

@@ -103,6 +103,23 @@ describe('scanImage over the filesystem blob store', () => {
     expect(result.summary).toEqual({ Critical: 0, High: 1, Medium: 0, Low: 0, Unknown: 0 });
   });
 
+  it('applies layers in order whatever the number decompressed at once', async () => {
+    const digest = await image([
+      { bytes: debianBase, mediaType: GZ },
+      { bytes: appLayer, mediaType: 'application/vnd.docker.image.rootfs.diff.tar.gzip' },
+      { bytes: upgradeLayer, mediaType: 'application/vnd.oci.image.layer.v1.tar' },
+      { bytes: makeTar([{ path: 'srv/app/.wh.package-lock.json' }], { gzip: true }), mediaType: GZ },
+    ]);
+    const names = async (parallelLayers: number) => (await scanImage(blobs, digest, advisories, { parallelLayers })).manifests[0]!.report.packages.map((p) => p.name);
+    for (const p of [1, 2, 3, 8]) expect(await names(p), `parallelLayers ${p}`).toEqual([]);
+    const withoutLast = await image([
+      { bytes: debianBase, mediaType: GZ },
+      { bytes: appLayer, mediaType: GZ },
+      { bytes: upgradeLayer, mediaType: GZ },
+    ]);
+    for (const p of [1, 2, 3]) expect((await scanImage(blobs, withoutLast, advisories, { parallelLayers: p })).manifests[0]!.report.packages.map((x) => x.name), `parallelLayers ${p}`).toEqual(['lodash']);
+  });
+
   it('aggregates an index over its platforms, skipping attestations', async () => {
     const deb = await image([{ bytes: debianBase, mediaType: GZ }]);
     const alp = await image([{ bytes: alpineBase, mediaType: GZ }]);

@@ -3,7 +3,7 @@
  * that keeps only package databases, with OCI whiteouts (`.wh.<name>` deletes `<name>` and what
  * is under it; `.wh..wh..opq` empties its directory of earlier layers' files).
  */
-import { decompressLayer, readTar } from './tar.js';
+import { decompressLayer, readTar, TarParser, type TarEntry, type TarEntryType } from './tar.js';
 import { parseApkInstalled, parseDistInfoMetadata, parseDpkgStatus, parseOsRelease, parsePackageLock, type InstalledPackage, type OsRelease } from './parsers.js';
 
 export type DatabaseKind = 'dpkg' | 'apk' | 'npm' | 'pypi' | 'os-release';
@@ -28,38 +28,64 @@ export class LayeredFiles {
     for (const key of [...this.files.keys()]) if (key.startsWith(prefix)) this.files.delete(key);
   }
 
-  /** Applies one layer (gzip or plain tar). */
+  /** Applies one layer (gzip or plain tar) held in memory. */
   applyLayer(layer: Buffer): void {
-    const tar = decompressLayer(layer);
+    const apply = this.beginLayer();
+    for (const entry of readTar(decompressLayer(layer))) apply(entry);
+  }
+
+  /**
+   * Applies one layer given as a stream of (already decompressed) tar chunks; only package
+   * databases are kept in memory, whatever the layer's size.
+   */
+  async applyLayerStream(tar: AsyncIterable<Buffer>): Promise<void> {
+    await parseTarStream(tar, this.beginLayer());
+  }
+
+  /** Starts the next layer: returns the function that applies its entries, in archive order. */
+  beginLayer(): (entry: TarEntry) => void {
     const added = new Set<string>();
-    for (const entry of readTar(tar)) {
-      const slash = entry.path.lastIndexOf('/');
-      const dir = slash < 0 ? '' : entry.path.slice(0, slash);
-      const base = entry.path.slice(slash + 1);
-      if (base === '.wh..wh..opq') {
-        const prefix = dir === '' ? '' : `${dir}/`;
-        for (const key of [...this.files.keys()]) if (key.startsWith(prefix) && !added.has(key)) this.files.delete(key);
-        continue;
-      }
-      if (base.startsWith('.wh.')) {
-        this.removeTree(dir === '' ? base.slice(4) : `${dir}/${base.slice(4)}`);
-        continue;
-      }
-      // Any non-directory entry replaces what was at its path (and a file replaces a directory).
-      if (entry.type !== 'dir') this.removeTree(entry.path);
-      if (!databaseKind(entry.path)) continue;
-      if (entry.type === 'file') {
-        this.files.set(entry.path, Buffer.from(entry.data));
+    return (entry) => this.applyEntry(entry, added);
+  }
+
+  /** One entry of a layer, in archive order; `added` holds the paths this layer has written. */
+  private applyEntry(entry: TarEntry, added: Set<string>): void {
+    const slash = entry.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : entry.path.slice(0, slash);
+    const base = entry.path.slice(slash + 1);
+    if (base === '.wh..wh..opq') {
+      const prefix = dir === '' ? '' : `${dir}/`;
+      for (const key of [...this.files.keys()]) if (key.startsWith(prefix) && !added.has(key)) this.files.delete(key);
+      return;
+    }
+    if (base.startsWith('.wh.')) {
+      this.removeTree(dir === '' ? base.slice(4) : `${dir}/${base.slice(4)}`);
+      return;
+    }
+    // Any non-directory entry replaces what was at its path (and a file replaces a directory).
+    if (entry.type !== 'dir' && this.files.size > 0) this.removeTree(entry.path);
+    if (!databaseKind(entry.path)) return;
+    if (entry.type === 'file') {
+      this.files.set(entry.path, Buffer.from(entry.data));
+      added.add(entry.path);
+    } else if (entry.type === 'hardlink') {
+      const target = this.files.get(entry.linkname);
+      if (target) {
+        this.files.set(entry.path, target);
         added.add(entry.path);
-      } else if (entry.type === 'hardlink') {
-        const target = this.files.get(entry.linkname);
-        if (target) {
-          this.files.set(entry.path, target);
-          added.add(entry.path);
-        }
       }
     }
   }
+}
+
+/** The streaming parser keeps the content of package databases only. */
+const wantsData = (path: string, type: TarEntryType): boolean => type === 'file' && databaseKind(path) !== undefined;
+
+/** Feeds a decompressed tar stream to `onEntry`, keeping only package databases' content. */
+export async function parseTarStream(tar: AsyncIterable<Buffer>, onEntry: (entry: TarEntry) => void): Promise<void> {
+  const parser = new TarParser(wantsData, onEntry);
+  for await (const chunk of tar) parser.write(chunk);
+  parser.end();
 }
 
 export interface ImagePackages {

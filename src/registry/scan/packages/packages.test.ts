@@ -1,7 +1,9 @@
+import fc from 'fast-check';
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { extractPackages } from './extract.js';
+import { extractPackages, LayeredFiles, packagesOf } from './extract.js';
 import { normalisePyPIName, parseApkInstalled, parseDpkgStatus, parsePackageLock } from './parsers.js';
-import { TarError, decompressLayer, readTar } from './tar.js';
+import { TarError, TarParser, decompressLayer, readTar, type TarEntry } from './tar.js';
 import { makeTar } from './tar-writer.test-util.js';
 
 const DPKG = `Package: libc6
@@ -87,6 +89,74 @@ describe('tar reader', () => {
     bad[10] = 0x41;
     expect(() => [...readTar(bad)]).toThrow(TarError);
     expect(() => [...readTar(tar.subarray(0, 900))]).toThrow(/truncated/);
+  });
+});
+
+/** Feeds `tar` to a TarParser cut at `cuts` (offsets), keeping data for every entry or none. */
+function parseInChunks(tar: Buffer, cuts: readonly number[], keep = true): TarEntry[] {
+  const out: TarEntry[] = [];
+  const parser = new TarParser(() => keep, (e) => out.push(e));
+  let prev = 0;
+  for (const c of [...cuts].sort((a, b) => a - b).concat(tar.length)) {
+    parser.write(tar.subarray(prev, c));
+    prev = c;
+  }
+  parser.end();
+  return out;
+}
+
+describe('streaming tar parser', () => {
+  const long = `usr/lib/python3/site-packages/${'y'.repeat(150)}/pkg-1.0.dist-info/METADATA`;
+  const tar = makeTar([
+    { path: './etc/', type: 'dir' },
+    { path: 'etc/hostname', content: 'box\n' },
+    { path: long, content: 'Name: y\n' },
+    { path: 'big.bin', content: Buffer.alloc(5000, 7) },
+    { path: 'empty' },
+    { path: 'etc/alias', type: 'symlink', linkname: 'hostname' },
+    { path: 'etc/hard', type: 'hardlink', linkname: 'etc/hostname' },
+  ]);
+  const whole = [...readTar(tar)].map((e) => ({ ...e, data: Buffer.from(e.data) }));
+
+  it('yields what readTar yields, however the stream is cut', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: tar.length }), { maxLength: 12 }), (cuts) => {
+        expect(parseInChunks(tar, cuts)).toEqual(whole);
+      }),
+      { numRuns: 200 },
+    );
+    // Byte by byte too.
+    expect(parseInChunks(tar, Array.from({ length: tar.length }, (_, i) => i))).toEqual(whole);
+  });
+
+  it('keeps no data for unwanted entries, but still reports them', () => {
+    const got = parseInChunks(tar, [700, 1900]);
+    expect(got.map((e) => e.path)).toEqual(whole.map((e) => e.path));
+    expect(parseInChunks(tar, [], false).every((e) => e.data.length === 0)).toBe(true);
+  });
+
+  it('rejects truncated streams, corrupt headers and oversized kept entries', () => {
+    const cut = (n: number) => () => parseInChunks(tar.subarray(0, n), []);
+    expect(cut(900)).toThrow(/truncated/);
+    expect(cut(100)).toThrow(/truncated/);
+    const bad = Buffer.from(tar);
+    bad[10] = 0x41;
+    expect(() => parseInChunks(bad, [])).toThrow(TarError);
+    const small = new TarParser(
+      () => true,
+      () => undefined,
+      1000,
+    );
+    expect(() => small.write(tar)).toThrow(/over the limit of 1000/);
+  });
+
+  it('LayeredFiles gives the same packages from streamed and in-memory layers', async () => {
+    const base = makeTar([{ path: 'var/lib/dpkg/status', content: DPKG }, { path: 'app/package-lock.json', content: LOCK }], { gzip: false });
+    const upper = makeTar([{ path: 'app/.wh.package-lock.json' }]);
+    const streamed = new LayeredFiles();
+    for (const layer of [base, upper]) await streamed.applyLayerStream(Readable.from([layer.subarray(0, 1000), layer.subarray(1000)]));
+    expect(packagesOf(streamed)).toEqual(extractPackages([base, upper]));
+    expect(packagesOf(streamed).packages.map((p) => p.name)).toEqual(['libc6', 'libssl3', 'bash']);
   });
 });
 
