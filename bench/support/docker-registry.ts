@@ -96,7 +96,7 @@ export async function startDockerRegistry(): Promise<DockerRegistry> {
     host: `127.0.0.1:${port}`,
     root,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((r) => child.once('exit', () => r()));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -46,6 +46,23 @@ describe('FsBlobStore', () => {
     const hex = sha(data).slice(7);
     expect(await readdir(join(root, 'blobs', 'sha256', hex.slice(0, 2)))).toEqual([hex]);
     expect(await readdir(join(root, 'uploads'))).toEqual([]);
+  });
+
+  it('re-committing content that is already stored refreshes its age (the GC window protects it again)', async () => {
+    const data = Buffer.from('old and unreferenced');
+    const bytes = Buffer.from('{"manifest":true}');
+    await store.putBytes(sha(bytes), bytes);
+    const up = await store.startUpload('a/b', 'sha256');
+    await store.append(up.id, Readable.from([data]), 0);
+    await store.commit(up.id, sha(data));
+    const blobFile = (b: Buffer) => join(root, 'blobs', 'sha256', sha(b).slice(7, 9), sha(b).slice(7));
+    const longAgo = new Date(Date.now() - 3 * 86_400_000);
+    for (const b of [data, bytes]) await utimes(blobFile(b), longAgo, longAgo);
+    const again = await store.startUpload('c/d', 'sha256');
+    await store.append(again.id, Readable.from([data]), 0);
+    await store.commit(again.id, sha(data));
+    await store.putBytes(sha(bytes), bytes);
+    for (const b of [data, bytes]) expect(Date.now() - (await stat(blobFile(b))).mtimeMs).toBeLessThan(60_000);
   });
 
   it('rolls an interrupted chunk back to the last good offset, and nothing becomes visible', async () => {

@@ -15,7 +15,7 @@
  */
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, rmdir, stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, rmdir, stat, truncate, unlink, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -125,9 +125,24 @@ export class FsBlobStore implements BlobStore {
     return bytes;
   }
 
+  /**
+   * Marks an existing blob as just written (mtime and ctime now), so garbage collection's window
+   * protects it as it protects a new one; false when there is no such file.
+   */
+  private async refresh(path: string): Promise<boolean> {
+    const now = new Date();
+    try {
+      await utimes(path, now, now);
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+  }
+
   async putBytes(digest: string, bytes: Buffer): Promise<void> {
     const path = this.blobPath(digest);
-    if (await this.stat(digest)) return;
+    if (await this.refresh(path)) return;
     const { alg } = parseDigest(digest);
     if (`${alg}:${createHash(alg).update(bytes).digest('hex')}` !== digest) throw digestInvalid(`content does not match digest ${digest}`);
     await mkdir(dirname(path), { recursive: true });
@@ -264,7 +279,9 @@ export class FsBlobStore implements BlobStore {
       try {
         if (actual !== digest) throw digestInvalid(`provided digest ${digest} does not match the uploaded content (${actual})`);
         const target = this.blobPath(digest);
-        if (!(await this.stat(digest))) {
+        // Content already stored (pushed before, maybe unreferenced since): refresh its age so a
+        // GC sweep does not take it between this commit and the link that follows.
+        if (!(await this.refresh(target))) {
           // Data reaches the disk before the name does; the rename is made durable by syncing the
           // directory. One fsync per blob, not per chunk.
           await fsyncPath(data);
