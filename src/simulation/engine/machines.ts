@@ -1,20 +1,9 @@
 /** Builders of machines: a cluster node's (VM or whole host) and a standalone churn VM's. */
-import type { RestartPriority, Sensitivity } from '../../api/index.js';
 import type { NodeSpec } from './cluster-nodes.js';
 import type { FixedDemand, Machine, NodeState } from './world.js';
 
-interface MachineInit {
-  readonly key: string;
-  readonly name: string;
-  readonly tenant: string;
-  readonly sensitivity: Sensitivity;
-  readonly cpus: number;
-  readonly memoryMiB: number;
-  readonly cpuReservationPercent: number;
-  readonly restartPriority: RestartPriority;
-  readonly node: NodeState | undefined;
-  readonly fixedDemand: FixedDemand | undefined;
-}
+/** What a builder sets; the rest of a Machine starts unplaced and idle. */
+type MachineInit = Pick<Machine, 'key' | 'name' | 'tenant' | 'sensitivity' | 'cpus' | 'memoryMiB' | 'cpuReservationPercent' | 'restartPriority' | 'node' | 'fixedDemand'>;
 
 function machine(init: MachineInit): Machine {
   return { ...init, host: undefined, running: false, vmId: undefined, migrating: false, cpuEntitlementMHz: 0, memoryEntitlementMiB: 0, gone: false };
