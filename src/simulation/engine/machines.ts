@@ -1,6 +1,7 @@
 /** Builders of machines: a cluster node's (VM or whole host) and a standalone churn VM's. */
+import type { Sensitivity } from '../../api/index.js';
 import type { NodeSpec } from './cluster-nodes.js';
-import type { FixedDemand, Machine, NodeState } from './world.js';
+import type { Machine, NodeState } from './world.js';
 
 /** What a builder sets; the rest of a Machine starts unplaced and idle. */
 type MachineInit = Pick<Machine, 'key' | 'name' | 'tenant' | 'sensitivity' | 'cpus' | 'memoryMiB' | 'cpuReservationPercent' | 'restartPriority' | 'node' | 'fixedDemand'>;
