@@ -3,17 +3,16 @@
  * report (per manifest, packages with advisories, summary by severity). Behind the platform's
  * bearer authentication; the caller must be able to push to the repository (Harbor lets
  * developers and up scan). Advisories are OSV JSON / zip files under `<data>/registry/osv/`,
- * loaded on the first scan. The report is stored (`RegistryScanReport`, see reports.ts) and
+ * loaded on the first scan and again when the files change (advisory-source.ts). The report is stored (`RegistryScanReport`, see reports.ts) and
  * `GET /registry/v1/scan?repository=..&reference=..` returns the latest one (needs pull).
  */
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '../../api/index.js';
 import { actionsIn } from '../access.js';
 import type { RegistryContext } from '../http/registry-context.js';
 import { isDigest, isTag, parseRepoName, type RepoName } from '../names.js';
-import { AdvisoryStore } from './osv.js';
+import { advisoriesFrom } from './advisory-source.js';
 import { errorReport, reportOf } from './reports.js';
 import { ScanError, scanImage } from './scan-image.js';
 
@@ -22,22 +21,6 @@ export const SCAN_PATH = '/registry/v1/scan';
 interface ScanBody {
   repository?: unknown;
   reference?: unknown;
-}
-
-/** Loads `<dataDir>/registry/osv` once (an empty store when the directory does not exist). */
-export function advisoriesFrom(dir: string): () => Promise<AdvisoryStore> {
-  let loading: Promise<AdvisoryStore> | undefined;
-  return () => {
-    loading ??= (async () => {
-      const store = new AdvisoryStore();
-      if (await stat(dir).catch(() => undefined)) await store.importPath(dir);
-      return store;
-    })().catch((err: unknown) => {
-      loading = undefined;
-      throw err;
-    });
-    return loading;
-  };
 }
 
 interface Target {
@@ -103,3 +86,5 @@ export function registerScanRoutes(app: FastifyInstance, rc: RegistryContext, ad
     return reply.code(200).send({ repository: repo.full, reference, ...record.spec });
   });
 }
+
+export { advisoriesFrom };
