@@ -58,7 +58,7 @@ export function addAvailabilityControllers(ctx: ControllerContext): Availability
   });
   ctx.addController((enq) => ((enqueueHost = enq), new HostConditionController(ctx.store, ctx.clock, inf.hosts, health)));
   const live = new LiveSnapshot(inf);
-  const restarts = ctx.addController((enq) => ((enqueueZone = enq), new RestartController(ctx.store, ctx.driver, ctx.clock, ctx.infraClock, view, tally, live, inf.zones, health, beats, enq)));
+  const restarts = ctx.addController((enq) => ((enqueueZone = enq), new RestartController(ctx.store, ctx.driver, ctx.clock, ctx.infraClock, view, tally, live, inf.zones, health, beats, enq, () => ctx.recoveryFilters())));
   // A host back in service (maintenance exited, Ready again) may make room for VMs waiting to restart.
   inf.hosts.addHandlers({
     onUpdate: (old, h) => {
@@ -69,9 +69,9 @@ export function addAvailabilityControllers(ctx: ControllerContext): Availability
 
   // Migration checks read the live snapshot (failover hosts excluded); they never move anything in it.
   const failover = new FailoverHostFilter((n) => inf.zones.get(n));
-  const readCheck = () => new SchedulerCheck(live.snapshot, (k) => inf.vms.get(k), [failover]);
+  const readCheck = () => new SchedulerCheck(live.snapshot, (k) => inf.vms.get(k), [failover, ...ctx.recoveryFilters()]);
   const migrations = ctx.addController((enq) => new MigrationController(ctx.store, ctx.driver, ctx.clock, view, inf.migrations, inf.vms, readCheck, enq), 2);
-  const maintenance = ctx.addController((enq) => new MaintenanceController(ctx.store, ctx.clock, view, inf.hosts, inf.vms, inf.migrations, live, enq));
+  const maintenance = ctx.addController((enq) => new MaintenanceController(ctx.store, ctx.clock, view, inf.hosts, inf.vms, inf.migrations, live, enq, () => ctx.recoveryFilters()));
 
   let unsubscribe: (() => void) | undefined;
   ctx.onStart(() => {

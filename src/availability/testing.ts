@@ -20,6 +20,7 @@ import { buildServer } from '../server/index.js';
 import { openSqliteStore, type Store } from '../store/index.js';
 import { addAvailabilityControllers, type AvailabilityControllers } from './controllers.js';
 import { registerAvailabilityRoutes } from './http/routes.js';
+import type { ControllerContext } from '../platform/extension.js';
 
 export interface HaBenchOptions {
   readonly topology?: Topology;
@@ -30,6 +31,8 @@ export interface HaBenchOptions {
   readonly clusters?: boolean;
   readonly tenants?: readonly Tenant[];
   readonly seed?: number;
+  /** More controllers or placement filters, added before the manager starts (e.g. DRS must rules). */
+  readonly extend?: (ctx: ControllerContext) => void;
 }
 
 export interface HaBench {
@@ -74,6 +77,7 @@ export async function startHaBench(o: HaBenchOptions = {}): Promise<HaBench> {
     clustersExtension.controllers?.(ctx);
   }
   const ha = addAvailabilityControllers(ctx);
+  o.extend?.(ctx);
   for (const t of o.tenants ?? [tenant('acme', 'low')]) await store.create(t);
   const dataDir = await mkdtemp(join(tmpdir(), 'bulkhead-ha-'));
   const tokens = new TokenService(store, clock);

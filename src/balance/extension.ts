@@ -15,6 +15,7 @@ import type { ControllerContext, PlatformExtension } from '../platform/extension
 import { BalanceController, type BalanceInformers } from './controller/balance-controller.js';
 import { registerBalanceRoutes } from './http/register.js';
 import { BalanceRuntime, registerRuntime } from './runtime.js';
+import { addMustRulesFilter } from './placement/must-rules-filter.js';
 
 function migrationTimings(driver: unknown): MigrationTimings | undefined {
   return (driver as { timings?: { migration?: MigrationTimings } }).timings?.migration;
@@ -43,6 +44,8 @@ function addBalanceControllers(ctx: ControllerContext): void {
     ctx.infraClock,
   );
   registerRuntime(ctx.store, runtime);
+  // Must rules bind every placement: initial, HA restarts, migrations, evacuations.
+  addMustRulesFilter(ctx);
   const timings = migrationTimings(ctx.driver);
   let enqueue: (zone: string) => void = () => {};
   const ctl = ctx.addController((enq) => {

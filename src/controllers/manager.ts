@@ -43,9 +43,13 @@ export interface ManagerHooks {
   addController<R extends Reconciler>(build: (enqueue: (key: string) => void) => R, workers?: number): R;
   /**
    * Adds a Filter plugin to VM placement (e.g. HA admission control), run after the built-in cheap
-   * filters and before the NUMA search; call it while building controllers, before start.
+   * filters and before the NUMA search; call it while building controllers, before start. With
+   * `recovery`, the filter also binds HA restarts, live migrations and evacuations (e.g. DRS must
+   * rules), which otherwise check only the scheduler's built-in rules.
    */
-  addPlacementFilter(filter: FilterPlugin): void;
+  addPlacementFilter(filter: FilterPlugin, opts?: { readonly recovery?: boolean }): void;
+  /** The filters added with `recovery` (read when a check is built, so every extension's count). */
+  recoveryFilters(): readonly FilterPlugin[];
   /** Runs `fn` after every informer has synced and before controllers start. */
   onStart(fn: () => Promise<void> | void): void;
   /** Runs `fn` when the platform stops. */
@@ -53,6 +57,7 @@ export interface ManagerHooks {
 }
 
 export class ControllerManager {
+  private readonly recovery: FilterPlugin[] = [];
   readonly informers: {
     readonly zones: Informer<Zone>;
     readonly hosts: Informer<Host>;
@@ -95,7 +100,11 @@ export class ControllerManager {
     this.hooks = {
       informer: <T extends Resource>(kind: string): Informer<T> => set.informer<T>(kind),
       addController: make,
-      addPlacementFilter: (filter) => this.placement.addFilter(filter),
+      addPlacementFilter: (filter, o) => {
+        this.placement.addFilter(filter);
+        if (o?.recovery) this.recovery.push(filter);
+      },
+      recoveryFilters: () => this.recovery,
       onStart: (fn) => void this.startHooks.push(fn),
       onStop: (fn) => void this.stopHooks.push(fn),
     };

@@ -71,6 +71,8 @@ export interface HostInfo {
   readonly tenantCounts: ReadonlyMap<string, number>;
   /** VMs on the host per spread group (e.g. the nodes of one cluster). */
   readonly groupCounts: ReadonlyMap<string, number>;
+  /** Keys (`vmKey`) of the VMs placed on the host. */
+  readonly vms: ReadonlySet<string>;
 }
 
 /** The snapshot's mutable host record. */

@@ -21,6 +21,7 @@ import type { HostHealthTracker } from './host-health.js';
 import { planZoneRestarts, type RestartPass } from './restart-pass.js';
 import type { ZoneTally } from './zone-tally.js';
 import type { LiveSnapshot } from '../model/live-snapshot.js';
+import type { FilterPlugin } from '../../scheduler/index.js';
 import { SchedulerCheck } from '../model/scheduler-check.js';
 
 type History = RestartHistory & { readonly nextAttemptAt: number };
@@ -63,6 +64,8 @@ export class RestartController implements Reconciler {
     private readonly health: HostHealthTracker,
     private readonly beats: HeartbeatMonitor,
     private readonly enqueue: (zone: string) => void,
+    /** Placement filters other capabilities add for recovery too (DRS must rules). */
+    private readonly extraFilters: () => readonly FilterPlugin[] = () => [],
   ) {}
 
   /** A host came back into service: VMs waiting for room are tried now rather than at their retry time. */
@@ -113,7 +116,7 @@ export class RestartController implements Reconciler {
     if (dead.size === 0 && orphans.length === 0) return;
     const notAlive = new Set(this.view.hosts().filter((h) => h.spec?.zone === zoneName && this.health.state(h.metadata.name) !== 'alive').map((h) => h.metadata.name));
     const now = this.infraClock.now();
-    const check = new SchedulerCheck(this.live.snapshot, (k) => this.view.vm(k));
+    const check = new SchedulerCheck(this.live.snapshot, (k) => this.view.vm(k), this.extraFilters());
     let pass: RestartPass | undefined;
     let conflicts = 0;
     let planMs = 0;

@@ -12,7 +12,7 @@ import { AlreadyExistsError, API_VERSION, getCondition, setCondition, type Condi
 import type { Clock } from '../../clock/index.js';
 import type { Informer, ReconcileResult, Reconciler } from '../../controllers/index.js';
 import { checkMaintenance } from '../../ha/index.js';
-import { vmKey } from '../../scheduler/index.js';
+import { vmKey, type FilterPlugin } from '../../scheduler/index.js';
 import type { Store } from '../../store/index.js';
 import type { ClusterView } from '../model/cluster-view.js';
 import { admissionPolicy } from '../model/ha-config.js';
@@ -37,6 +37,8 @@ export class MaintenanceController implements Reconciler {
     private readonly migrations: Informer<VmMigration>,
     private readonly live: LiveSnapshot,
     enqueue: (host: string) => void,
+    /** Placement filters other capabilities add for recovery too (DRS must rules). */
+    private readonly extraFilters: () => readonly FilterPlugin[] = () => [],
   ) {
     hosts.addHandlers({ onAdd: (h) => h.spec?.maintenance && enqueue(h.metadata.name), onUpdate: (o, h) => (h.spec?.maintenance || o.spec?.maintenance) && enqueue(h.metadata.name) });
     const onVm = (vm: VirtualMachine | undefined) => {
@@ -97,7 +99,7 @@ export class MaintenanceController implements Reconciler {
     const zone: Zone | undefined = this.view.zone(zoneName);
     const zoneHosts = this.view.hosts().filter((h) => h.spec?.zone === zoneName);
     const ha = buildHaZone(zone, zoneName, zoneHosts, this.view.vms());
-    const check = new SchedulerCheck(this.live.snapshot, (k) => this.vms.get(k));
+    const check = new SchedulerCheck(this.live.snapshot, (k) => this.vms.get(k), this.extraFilters());
     // The host itself counts as up here so that its VMs are planned (checkMaintenance moves what runs on up hosts).
     const zoneForPlan = { ...ha, hosts: ha.hosts.map((h) => (h.name === host.metadata.name ? { ...h, up: true } : h)) };
     const leaving = ha.vms.filter((v) => v.host === host.metadata.name).map((v) => v.name);
