@@ -12,7 +12,11 @@ import type { Store } from '../store/index.js';
  * What an extension's controllers are built with: the manager's own dependencies (less the
  * driver's heartbeat interval) and its hooks (shared informers, controllers, start/stop).
  */
-export type ControllerContext = Omit<ManagerOptions, 'heartbeatIntervalMs'> & ManagerHooks;
+export type ControllerContext = Omit<ManagerOptions, 'heartbeatIntervalMs'> &
+  ManagerHooks & {
+    /** Services other extensions provide (filled in as routes register; read them when used). */
+    readonly services?: PlatformServices;
+  };
 
 /** A container image a workload wants to run, and where in the object it is named. */
 export interface ImageUse {

@@ -76,7 +76,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const boot = await bootstrapSecurity(store, tokens, tokenFile);
   const extensions = opts.extensions ?? EXTENSIONS;
   for (const ext of extensions) await ext.bootstrap?.(store);
-  for (const ext of extensions) ext.controllers?.({ store, driver, clock, infraClock: simClock, log, seed, ...manager.hooks });
+  const services: PlatformServices = {};
+  for (const ext of extensions) ext.controllers?.({ store, driver, clock, infraClock: simClock, log, seed, ...manager.hooks, services });
   await manager.start();
   const roles = manager.informers.roles;
   const bindings = manager.informers.roleBindings;
@@ -96,7 +97,6 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       selfAuthenticatedPrefixes: extensions.flatMap((e) => e.selfAuthenticatedPrefixes ?? []),
     },
   };
-  const services: PlatformServices = {};
   const app = await buildServer(serverCtx, async (a) => {
     for (const ext of extensions) await ext.routes?.(a, { ...serverCtx, dataDir, services });
   });

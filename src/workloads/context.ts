@@ -4,4 +4,4 @@
  */
 import type { ControllerContext } from '../platform/extension.js';
 
-export type WorkloadControllerContext = Pick<ControllerContext, 'store' | 'clock' | 'infraClock' | 'log' | 'seed' | 'informer' | 'addController' | 'onStart'>;
+export type WorkloadControllerContext = Pick<ControllerContext, 'store' | 'clock' | 'infraClock' | 'log' | 'seed' | 'informer' | 'addController' | 'onStart' | 'services'>;

@@ -15,7 +15,7 @@ import { generateSigningKeyPair, loadPrivateKey } from '../../src/registry/signi
 import { signImage } from '../../src/registry/signing/sign-image.js';
 import type { AuditEntry } from '../../src/store/store.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
-import { eventually, startTestPlatform, V1, type Running } from './harness.js';
+import { eventually, startTestPlatform, V1, vm, type Running } from './harness.js';
 import { Oci, createProject, errorCode, pushLayerImage } from './registry-client.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/osv');
@@ -175,6 +175,37 @@ describe('only signed images', () => {
     const r = await run.admin.post<{ message: string }>(`${V1}/projects`, { apiVersion: 'bulkhead.dev/v1', kind: 'Project', metadata: { name: 'badkey' }, spec: { tenant: 'acme', trustedKeys: [{ name: 'k', publicKey: 'not a key' }] } });
     expect(r.status).toBe(422);
     expect(r.body.message).toContain('spec.trustedKeys[0].publicKey');
+  });
+});
+
+describe('enforcement at image pull', () => {
+  it('a pod its ReplicaSet creates after the project turned the policy on is held at ErrImagePull with the reason', async () => {
+    await createProject(run, 'late', 'acme');
+    await pushImage('late/app', 'v1', debLayer(VULNERABLE_DPKG));
+    expect(await scanned('late/app', 'v1')).toBe('Success');
+    const node = vm('web-w0', 'acme', 2, 4096);
+    const labels = { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' };
+    expect((await run.admin.post(`${V1}/virtualmachines`, { ...node, metadata: { ...node.metadata, labels } })).status).toBe(201);
+    await eventually(async () => ((await run.admin.get<{ status?: { phase?: string } }>(`${V1}/virtualmachines/web-w0`)).body.status?.phase === 'Running' ? true : undefined), 20_000, 'node running');
+    // Admitted while the project had no policy, with no replicas yet.
+    const d = deployment('late', `${host}/late/app:v1`);
+    expect((await run.admin.post(DEPLOYMENTS, { ...d, spec: { ...d.spec, replicas: 0 } })).status).toBe(201);
+    const p = await run.admin.get<Record<string, unknown> & { spec: Record<string, unknown> }>(`${V1}/projects/late`);
+    expect((await run.admin.put(`${V1}/projects/late`, { ...p.body, spec: { ...p.body.spec, policy: { preventVulnerable: { severity: 'High' } } } })).status).toBe(200);
+    // Scaling does not go through image admission again; the pull does.
+    expect((await run.admin.put(`${DEPLOYMENTS}/late`, { ...d, spec: { ...d.spec, replicas: 1 } })).status).toBe(200);
+    interface PodList {
+      items: { metadata: { name: string }; status?: { phase?: string; containerStatuses?: { state: string; reason?: string; message?: string }[] } }[];
+    }
+    const held = await eventually(async () => {
+      const pods = await run.admin.get<PodList>('/clusters/web/api/v1/namespaces/default/pods?labelSelector=app%3Dlate');
+      const cs = pods.body.items[0]?.status?.containerStatuses?.[0];
+      return cs?.reason === 'ErrImagePull' || cs?.reason === 'ImagePullBackOff' ? pods.body.items[0] : undefined;
+    }, 20_000, 'pod held at image pull');
+    expect(held.status?.phase).toBe('Pending');
+    expect(held.status?.containerStatuses?.[0]?.message).toContain('DEBIAN-CVE-2023-5363');
+    const page = await run.admin.get<{ items: AuditEntry[] }>('/audit/log?after=0&limit=1000');
+    expect(page.body.items.some((e) => e.verb === 'admit' && e.user === 'system:kubelet' && e.name === `${host}/late/app:v1` && e.decision === 'deny')).toBe(true);
   });
 });
 

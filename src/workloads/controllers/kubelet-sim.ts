@@ -13,6 +13,7 @@
 import { ConflictError, NotFoundError, setCondition, type Pod, type PodStatus, type VirtualMachine } from '../../api/index.js';
 import { Random, type Clock } from '../../clock/index.js';
 import type { Informer, Reconciler, ReconcileResult } from '../../controllers/index.js';
+import type { ImagePolicyChecker } from '../../platform/extension.js';
 import { isDraining } from '../../scheduler/pods/index.js';
 import type { Store } from '../../store/index.js';
 import { objectKey, splitKey } from '../names.js';
@@ -21,6 +22,9 @@ import { isTerminal } from './pod-status.js';
 
 export const CONTAINER_START_MS = 1_000;
 const JITTER = 0.2;
+/** Kubernetes' image pull back-off: 10 s, doubling, at most 5 min. */
+const PULL_BACKOFF_MS = 10_000;
+const PULL_BACKOFF_MAX_MS = 300_000;
 const LOST_PHASES = new Set(['Lost', 'Failed']);
 const SMALL_IMAGES = /(^|\/)(pause|busybox|alpine|distroless)[:@]?/;
 
@@ -41,6 +45,8 @@ export class KubeletSim implements Reconciler {
   private readonly startAt = new Map<string, number>();
   /** Images pulled per node. */
   private readonly pulled = new Map<string, Set<string>>();
+  /** Refused pulls in a row per pod, and when the next pull may be tried (the back-off). */
+  private readonly pullFailures = new Map<string, { readonly count: number; readonly retryAt: number }>();
   private readonly rng: Random;
 
   constructor(
@@ -53,12 +59,21 @@ export class KubeletSim implements Reconciler {
     private readonly enqueue: (key: string) => void,
     seed: number,
     private readonly networkManages: PodNetworkCheck = () => false,
+    /** The registry's deploy-time policy, asked again at every image pull (as Harbor refuses pulls). */
+    private readonly imagePolicy: () => ImagePolicyChecker | undefined = () => undefined,
   ) {
     this.rng = new Random(seed).fork('kubelet');
     const podEvent = (p: Pod) => {
       if (p.spec?.nodeName && !isTerminal(p) && p.status?.phase !== 'Running') enqueue(objectKey(p));
     };
-    pods.addHandlers({ onAdd: podEvent, onUpdate: (_o, p) => podEvent(p), onDelete: (p) => void this.startAt.delete(objectKey(p)) });
+    pods.addHandlers({
+      onAdd: podEvent,
+      onUpdate: (_o, p) => podEvent(p),
+      onDelete: (p) => {
+        this.startAt.delete(objectKey(p));
+        this.pullFailures.delete(objectKey(p));
+      },
+    });
     const nodeEvent = (vm: VirtualMachine) => {
       for (const k of this.idx.podsOnNode(vm.metadata.name)) enqueue(k);
     };
@@ -89,6 +104,7 @@ export class KubeletSim implements Reconciler {
     if (at === undefined) {
       const images = this.pulled.get(nodeName) ?? new Set<string>();
       this.pulled.set(nodeName, images);
+      if (await this.pullRefused(key, pod, node, images)) return;
       let ms = 0;
       for (const c of pod.spec?.containers ?? []) {
         if (images.has(c.image)) continue;
@@ -108,6 +124,42 @@ export class KubeletSim implements Reconciler {
       return;
     }
     if (await this.run(pod)) this.startAt.delete(key);
+  }
+
+  /**
+   * Asks the registry's policy about the images this node still has to pull. A refused pull leaves
+   * the pod Pending with ErrImagePull and the reason, and tries again after Kubernetes' image pull
+   * back-off (10 s doubling to 5 min); true when refused.
+   */
+  private async pullRefused(key: string, pod: Pod, node: VirtualMachine, cached: ReadonlySet<string>): Promise<boolean> {
+    const policy = this.imagePolicy();
+    const uses = (pod.spec?.containers ?? []).map((c, i) => ({ image: c.image, field: `spec.containers[${i}].image` })).filter((u) => !cached.has(u.image));
+    if (!policy || uses.length === 0) return false;
+    const prev = this.pullFailures.get(key);
+    if (prev && this.infraClock.now() < prev.retryAt) return true; // backing off; the timer enqueues it
+    const tenant = node.spec?.tenant;
+    const refusals = await policy.check(uses, { user: 'system:kubelet', ...(tenant ? { tenant } : {}) });
+    if (refusals.length === 0) {
+      this.pullFailures.delete(key);
+      return false;
+    }
+    const failures = (prev?.count ?? 0) + 1;
+    const backoffMs = Math.min(PULL_BACKOFF_MAX_MS, PULL_BACKOFF_MS * 2 ** (failures - 1));
+    this.pullFailures.set(key, { count: failures, retryAt: this.infraClock.now() + backoffMs });
+    const byImage = new Map(refusals.map((r) => [r.image, r.message]));
+    const containers = pod.spec?.containers ?? [];
+    const status: PodStatus = {
+      ...(pod.status ?? {}),
+      phase: 'Pending',
+      ready: `0/${containers.length}`,
+      containerStatuses: containers.map((c) => {
+        const why = byImage.get(c.image);
+        return { name: c.name, image: c.image, ready: false, state: 'waiting' as const, reason: why ? (failures > 1 ? 'ImagePullBackOff' : 'ErrImagePull') : 'ContainerCreating', ...(why ? { message: why } : {}) };
+      }),
+    };
+    await this.write(pod, status);
+    this.infraClock.setTimeout(() => this.enqueue(key), backoffMs);
+    return true;
   }
 
   /** Marks the pod Running; false when the write lost a race and the pod was enqueued again. */

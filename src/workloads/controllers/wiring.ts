@@ -55,7 +55,7 @@ export function addWorkloadControllers(ctx: WorkloadControllerContext, opts: Wor
     (enq) => new PodSchedulerController(store, clock, { pods, vms, clusters, plans }, enq, { seed, ...(opts.scheduler ?? {}) }),
     opts.schedulerWorkers ?? 256,
   );
-  const kubelet = ctx.addController((enq) => new KubeletSim(store, clock, ctx.infraClock, pods, vms, indexes, enq, seed, networkManages), 64);
+  const kubelet = ctx.addController((enq) => new KubeletSim(store, clock, ctx.infraClock, pods, vms, indexes, enq, seed, networkManages, () => ctx.services?.imagePolicy), 64);
   const endpoints = ctx.addController((enq) => new EndpointsController(store, svcs, pods, eps, indexes, enq), 2);
   return { indexes, deployments, replicaSets, podScheduler, kubelet, endpoints };
 }

@@ -73,6 +73,7 @@ export interface ContainerStatus {
   readonly ready: boolean;
   readonly state: 'waiting' | 'running' | 'terminated';
   readonly reason?: string;
+  readonly message?: string;
 }
 
 export interface PodStatus {
