@@ -104,3 +104,9 @@ export function tenant(name: string, sensitivity: 'low' | 'moderate' | 'high', z
 export function vm(name: string, tenantName: string, cpus: number, memoryMiB: number, extra: Record<string, unknown> = {}) {
   return { apiVersion: 'bulkhead.dev/v1', kind: 'VirtualMachine', metadata: { name }, spec: { tenant: tenantName, cpus, memoryMiB, ...extra } };
 }
+
+/** A cluster node VM of `tenantName`: a VM labelled with its cluster and role, as the cluster lifecycle makes them. */
+export function nodeVm(name: string, tenantName: string, cluster: string, cpus: number, memoryMiB: number, role = 'worker', extra: Record<string, unknown> = {}) {
+  const v = vm(name, tenantName, cpus, memoryMiB, extra);
+  return { ...v, metadata: { ...v.metadata, labels: { 'bulkhead.dev/cluster': cluster, 'bulkhead.dev/role': role } } };
+}

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceExtension } from '../../src/balance/extension.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
-import { eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { eventually, startTestPlatform, tenant, V1, nodeVm, vm, type Running } from './harness.js';
 
 let run: Running;
 let aliceToken = '';
@@ -33,8 +33,7 @@ beforeAll(async () => {
   aliceToken = (await run.anon.post<{ token: string }>('/auth/login', { username: 'alice', password: 'alice-secret-pw' })).body.token;
   await run.admin.post(`${V1}/resourcepools`, { apiVersion: 'bulkhead.dev/v1', kind: 'ResourcePool', metadata: { name: 'acme-a' }, spec: { zone: 'zone-a', tenant: 'acme', tenantDefault: true } });
   await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme', plan: 'small' } });
-  const node = vm('web-w0', 'acme', 4, 8192, { zone: 'zone-a' });
-  await run.admin.post(`${V1}/virtualmachines`, { ...node, metadata: { ...node.metadata, labels: { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' } } });
+  await run.admin.post(`${V1}/virtualmachines`, nodeVm('web-w0', 'acme', 'web', 4, 8192, 'worker', { zone: 'zone-a' }));
   const demand = JSON.stringify({ kind: 'constant', cpuMillis: 1000, memoryMiB: 2048 });
   const other = vm('beta-1', 'beta', 2, 4096, { zone: 'zone-b' });
   await run.admin.post(`${V1}/virtualmachines`, { ...other, metadata: { ...other.metadata, annotations: { 'bulkhead.dev/demand-profile': demand } } });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkExtension } from '../../src/network/index.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
 import { ensureBuilt, runCli } from '../cli/spawn-cli.js';
-import { eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { eventually, startTestPlatform, tenant, V1, nodeVm, type Running } from './harness.js';
 
 let run: Running;
 let dir: string;
@@ -104,8 +104,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'bad.yaml'), BAD);
   await run.admin.post(`${V1}/tenants`, tenant('acme', 'low'));
   await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme' } });
-  const v = vm('web-w0', 'acme', 2, 4096);
-  await run.admin.post(`${V1}/virtualmachines`, { ...v, metadata: { ...v.metadata, labels: { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' } } });
+  await run.admin.post(`${V1}/virtualmachines`, nodeVm('web-w0', 'acme', 'web', 2, 4096));
 }, 60_000);
 afterAll(async () => {
   await run?.stop();

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { networkExtension } from '../../src/network/index.js';
 import { openStore } from '../../src/store/index.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
-import { eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { eventually, startTestPlatform, tenant, V1, nodeVm, type Running } from './harness.js';
 
 interface PodObj {
   metadata: { name: string };
@@ -64,8 +64,7 @@ describe('network state across a restart', () => {
     await run.admin.post(`${V1}/tenants`, tenant('beta', 'low'));
     await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme', plan: 'small' } });
     await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'other' }, spec: { tenant: 'beta', plan: 'small' } });
-    const v = vm('web-w0', 'acme', 4, 8192);
-    await run.admin.post(`${V1}/virtualmachines`, { ...v, metadata: { ...v.metadata, labels: { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' } } });
+    await run.admin.post(`${V1}/virtualmachines`, nodeVm('web-w0', 'acme', 'web', 4, 8192));
     await run.admin.post('/clusters/web/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
     await run.admin.post('/clusters/web/apis/apps/v1/namespaces/shop/deployments', deployment('one', 4));
     await run.admin.post('/clusters/web/api/v1/namespaces/shop/services', lb('first'));

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { networkExtension } from '../../src/network/index.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
-import { Api, eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { Api, eventually, startTestPlatform, tenant, V1, nodeVm, type Running } from './harness.js';
 
 let run: Running;
 let alice: Api; // tenant-admin of acme (low), which owns cluster web
@@ -54,8 +54,7 @@ async function userWithRole(name: string, role: string, tenantName: string): Pro
 async function clusterWithWorkers(name: string, tenantName: string, workers: number): Promise<void> {
   await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name }, spec: { tenant: tenantName, plan: 'small' } });
   for (let i = 0; i < workers; i++) {
-    const v = vm(`${name}-w${i}`, tenantName, 2, 4096);
-    const r = await run.admin.post(`${V1}/virtualmachines`, { ...v, metadata: { ...v.metadata, labels: { 'bulkhead.dev/cluster': name, 'bulkhead.dev/role': 'worker' } } });
+    const r = await run.admin.post(`${V1}/virtualmachines`, nodeVm(`${name}-w${i}`, tenantName, name, 2, 4096));
     expect(r.status).toBe(201);
   }
 }

@@ -15,7 +15,7 @@ import { generateSigningKeyPair, loadPrivateKey } from '../../src/registry/signi
 import { signImage } from '../../src/registry/signing/sign-image.js';
 import type { AuditEntry } from '../../src/store/store.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
-import { eventually, startTestPlatform, V1, vm, type Running } from './harness.js';
+import { eventually, startTestPlatform, V1, nodeVm, type Running } from './harness.js';
 import { Oci, createProject, errorCode, pushLayerImage } from './registry-client.js';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/osv');
@@ -183,9 +183,7 @@ describe('enforcement at image pull', () => {
     await createProject(run, 'late', 'acme');
     await pushImage('late/app', 'v1', debLayer(VULNERABLE_DPKG));
     expect(await scanned('late/app', 'v1')).toBe('Success');
-    const node = vm('web-w0', 'acme', 2, 4096);
-    const labels = { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' };
-    expect((await run.admin.post(`${V1}/virtualmachines`, { ...node, metadata: { ...node.metadata, labels } })).status).toBe(201);
+    expect((await run.admin.post(`${V1}/virtualmachines`, nodeVm('web-w0', 'acme', 'web', 2, 4096))).status).toBe(201);
     await eventually(async () => ((await run.admin.get<{ status?: { phase?: string } }>(`${V1}/virtualmachines/web-w0`)).body.status?.phase === 'Running' ? true : undefined), 20_000, 'node running');
     // Admitted while the project had no policy, with no replicas yet.
     const d = deployment('late', `${host}/late/app:v1`);

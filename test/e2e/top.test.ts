@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceExtension } from '../../src/balance/extension.js';
 import { workloadsExtension } from '../../src/workloads/index.js';
 import { ensureBuilt, runCli } from '../cli/spawn-cli.js';
-import { eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { eventually, startTestPlatform, tenant, V1, nodeVm, vm, type Running } from './harness.js';
 
 let run: Running;
 let dir: string;
@@ -42,8 +42,7 @@ beforeAll(async () => {
   bobToken = await userToken('bob', 'tenant-admin', 'beta');
   await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme', plan: 'small' } });
   for (let i = 0; i < 2; i++) {
-    const v = vm(`web-w${i}`, 'acme', 4, 8192);
-    await run.admin.post(`${V1}/virtualmachines`, { ...v, metadata: { ...v.metadata, labels: { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' } } });
+    await run.admin.post(`${V1}/virtualmachines`, nodeVm(`web-w${i}`, 'acme', 'web', 4, 8192));
   }
   await run.admin.post(`${V1}/virtualmachines`, vm('acme-db', 'acme', 2, 4096));
   await run.admin.post(`${V1}/virtualmachines`, vm('beta-1', 'beta', 2, 4096));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloadsExtension } from '../../src/workloads/index.js';
 import { ensureBuilt, runCli } from '../cli/spawn-cli.js';
-import { eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { eventually, startTestPlatform, tenant, V1, nodeVm, type Running } from './harness.js';
 
 let run: Running;
 let dir: string;
@@ -48,8 +48,7 @@ beforeAll(async () => {
   await run.admin.post(`${V1}/tenants`, tenant('acme', 'low'));
   await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme' } });
   for (let i = 0; i < 2; i++) {
-    const v = vm(`web-w${i}`, 'acme', 2, 4096);
-    await run.admin.post(`${V1}/virtualmachines`, { ...v, metadata: { ...v.metadata, labels: { 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': 'worker' } } });
+    await run.admin.post(`${V1}/virtualmachines`, nodeVm(`web-w${i}`, 'acme', 'web', 2, 4096));
   }
 }, 60_000);
 afterAll(async () => {

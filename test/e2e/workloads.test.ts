@@ -3,7 +3,7 @@
 // datacenter), RBAC by the cluster's tenant, and the bad-input outcomes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workloadsExtension } from '../../src/workloads/index.js';
-import { Api, eventually, startTestPlatform, tenant, V1, vm, type Running } from './harness.js';
+import { Api, eventually, startTestPlatform, tenant, V1, nodeVm, type Running } from './harness.js';
 
 let run: Running;
 let alice: Api; // tenant-admin of acme, which owns cluster web
@@ -46,13 +46,8 @@ beforeAll(async () => {
   alice = await userWithRole('alice', 'tenant-admin', 'acme');
   bob = await userWithRole('bob', 'tenant-admin', 'beta');
   await run.platform.store.create({ apiVersion: 'bulkhead.dev/v1', kind: 'Cluster', metadata: { name: 'web' }, spec: { tenant: 'acme', plan: 'small' } });
-  const labels = (role: string) => ({ 'bulkhead.dev/cluster': 'web', 'bulkhead.dev/role': role });
-  for (let i = 0; i < 3; i++) {
-    const v = vm(`web-w${i}`, 'acme', 2, 4096);
-    expect((await run.admin.post(`${V1}/virtualmachines`, { ...v, metadata: { ...v.metadata, labels: labels('worker') } })).status).toBe(201);
-  }
-  const cp = vm('web-cp0', 'acme', 2, 4096);
-  await run.admin.post(`${V1}/virtualmachines`, { ...cp, metadata: { ...cp.metadata, labels: labels('control-plane') } });
+  for (let i = 0; i < 3; i++) expect((await run.admin.post(`${V1}/virtualmachines`, nodeVm(`web-w${i}`, 'acme', 'web', 2, 4096))).status).toBe(201);
+  await run.admin.post(`${V1}/virtualmachines`, nodeVm('web-cp0', 'acme', 'web', 2, 4096, 'control-plane'));
   await eventually(async () => {
     const r = await run.admin.get<List>(`${V1}/virtualmachines`);
     return r.body.items.filter((x) => x.status?.phase === 'Running').length === 4 ? true : undefined;
