@@ -95,9 +95,7 @@ export async function startHaBench(o: HaBenchOptions = {}): Promise<HaBench> {
   }
   await clock.advance(STEP_MS);
 
-  const advance = async (ms: number, stepMs = STEP_MS) => {
-    for (let t = 0; t < ms; t += stepMs) await clock.advance(Math.min(stepMs, ms - t));
-  };
+  const advance = (ms: number, stepMs = STEP_MS) => clock.advanceInSteps(ms, stepMs);
   const vm = (name: string) => store.get<VirtualMachine>('VirtualMachine', '', name);
   const bench: HaBench = {
     clock,
@@ -109,13 +107,7 @@ export async function startHaBench(o: HaBenchOptions = {}): Promise<HaBench> {
     adminToken: boot.token,
     dataDir,
     advance,
-    async until(pred, maxMs = 600_000, what = 'condition') {
-      for (let t = 0; t <= maxMs; t += STEP_MS) {
-        if (await pred()) return;
-        await clock.advance(STEP_MS);
-      }
-      throw new Error(`timed out after ${maxMs / 1000} virtual seconds waiting for ${what}`);
-    },
+    until: (pred, maxMs = 600_000, what = 'condition') => clock.advanceUntil(pred, STEP_MS, maxMs, what),
     async setHa(zone, haSpec) {
       const z = await store.get<Zone>('Zone', '', zone);
       const updated = await store.update<Zone>({ ...z, spec: { ...z.spec, ha: haSpec } });

@@ -94,3 +94,25 @@ describe('Random', () => {
     );
   });
 });
+
+describe('VirtualClock stepping', () => {
+  it('advances in steps, firing each step’s timers before the next step', async () => {
+    const c = new VirtualClock(0);
+    const seen: number[] = [];
+    const tick = () => {
+      seen.push(c.now());
+      if (seen.length < 5) c.setTimeout(tick, 1_000);
+    };
+    c.setTimeout(tick, 1_000);
+    await c.advanceInSteps(2_500, 1_000);
+    expect(seen).toEqual([1_000, 2_000]);
+    expect(c.now()).toBe(2_500);
+  });
+
+  it('advances until a condition holds, or throws naming it after the limit', async () => {
+    const c = new VirtualClock(0);
+    await c.advanceUntil(() => c.now() >= 3_000, 1_000, 10_000);
+    expect(c.now()).toBe(3_000);
+    await expect(c.advanceUntil(() => false, 1_000, 2_000, 'never')).rejects.toThrow('timed out after 2 virtual seconds waiting for never');
+  });
+});

@@ -170,6 +170,23 @@ export class VirtualClock implements Clock {
     this.current = target;
   }
 
+  /**
+   * Moves time forward by `ms` in steps of `stepMs`, so controllers woken by one step's timers
+   * (their store writes, their watches) run before the next step.
+   */
+  async advanceInSteps(ms: number, stepMs: number): Promise<void> {
+    for (let t = 0; t < ms; t += stepMs) await this.advance(Math.min(stepMs, ms - t));
+  }
+
+  /** Steps time forward until `pred` holds; throws after `maxMs` of virtual time. */
+  async advanceUntil(pred: () => Promise<boolean> | boolean, stepMs: number, maxMs: number, what = 'condition'): Promise<void> {
+    for (let t = 0; t <= maxMs; t += stepMs) {
+      if (await pred()) return;
+      await this.advance(stepMs);
+    }
+    throw new Error(`timed out after ${maxMs / 1000} virtual seconds waiting for ${what}`);
+  }
+
   /** Fires timers until none are left or `limitMs` of virtual time has passed. */
   async runAll(limitMs = 24 * 3600_000): Promise<void> {
     const end = this.current + limitMs;

@@ -51,9 +51,7 @@ export async function startBench(opts: { tenants?: readonly Tenant[] } = {}): Pr
   await manager.start();
   await clock.advance(STEP_MS);
 
-  const advance = async (ms: number) => {
-    for (let t = 0; t < ms; t += STEP_MS) await clock.advance(Math.min(STEP_MS, ms - t));
-  };
+  const advance = (ms: number) => clock.advanceInSteps(ms, STEP_MS);
   const bench: Bench = {
     clock,
     store,
@@ -61,13 +59,7 @@ export async function startBench(opts: { tenants?: readonly Tenant[] } = {}): Pr
     manager,
     brokenNodes,
     advance,
-    async until(pred, maxMs = 600_000, what = 'condition') {
-      for (let t = 0; t <= maxMs; t += STEP_MS) {
-        if (await pred()) return;
-        await clock.advance(STEP_MS);
-      }
-      throw new Error(`timed out after ${maxMs / 1000} virtual seconds waiting for ${what}`);
-    },
+    until: (pred, maxMs = 600_000, what = 'condition') => clock.advanceUntil(pred, STEP_MS, maxMs, what),
     async createCluster(name, spec) {
       const c: Cluster = { apiVersion: API_VERSION, kind: 'Cluster', metadata: { name }, spec };
       return store.create(await admitCluster({ store }, c, undefined));
